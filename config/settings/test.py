@@ -1,0 +1,25 @@
+"""Test settings: the same shape as production, with a fixed key and fast password hashing."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-7Qm2vX9pL4sR8tY1wZ6nB3cF5hJ0kD-not-for-production")
+os.environ.setdefault("SOTONG_DATA_DIR", os.path.join(os.getcwd(), "var", "test"))
+
+from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import DATA_DIR, DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_SSL_REDIRECT = False
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+# SQLite tests use a file, not memory, so that server processes started by a test share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}

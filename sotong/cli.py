@@ -1,0 +1,24 @@
+"""The `sotong` command: every operator task, and every Django management command."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "demo":
+        # The demo is the embedded shape on a developer's machine: debug on, a development key,
+        # and no Redis or PostgreSQL even when the environment names them.
+        os.environ.setdefault("DEBUG", "1")
+        for name in ("DATABASE_URL", "REDIS_URL"):
+            os.environ.pop(name, None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sotong", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+from types import FrameType
+from typing import Any
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from sotong.core.leases import lease_store
+from sotong.core.scheduling import PeriodicJob, periodic_jobs
+
+logger = logging.getLogger("sotong.scheduler")
+
+LEASE_NAME = "scheduler"
+
+
+class Command(BaseCommand):
+    help = "Run the periodic-task scheduler. Exactly one may run: a second one notices the lease and refuses."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--list", action="store_true", help="List the periodic jobs and exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        jobs = periodic_jobs()
+        if options["list"]:
+            for job in jobs:
+                args_text = ", ".join(f"{k}={v}" for k, v in job.trigger_args.items())
+                self.stdout.write(f"{job.name}: {job.trigger}({args_text}) -> {job.task.module_path}")
+            return
+
+        store = lease_store()
+        ttl = settings.SCHEDULER_LEASE_SECONDS
+        holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        if not store.acquire(LEASE_NAME, holder, ttl):
+            current = store.current(LEASE_NAME)
+            who = f"{current.holder}, lease until {current.until}" if current else "unknown holder"
+            self.stderr.write(
+                f"Another scheduler is already running ({who}). Only one scheduler may run; this one stops."
+            )
+            sys.exit(1)
+
+        scheduler = BlockingScheduler(timezone=settings.TIME_ZONE, job_defaults={"coalesce": True, "max_instances": 1})
+        lost = False
+
+        def renew() -> None:
+            nonlocal lost
+            close_old_connections()
+            if not store.renew(LEASE_NAME, holder, ttl):
+                lost = True
+                logger.error("The scheduler lease was lost (another scheduler took over?); stopping.")
+                scheduler.shutdown(wait=False)
+
+        def enqueue(job: PeriodicJob) -> None:
+            close_old_connections()
+            try:
+                job.enqueue()
+                logger.info("enqueued %s", job.name)
+            except Exception:
+                logger.exception("could not enqueue %s", job.name)
+
+        scheduler.add_job(renew, "interval", seconds=max(1, ttl // 3), id="lease-renewal")
+        for job in jobs:
+            scheduler.add_job(enqueue, job.trigger, args=[job], id=job.name, **job.trigger_args)
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            logger.info("received %s, stopping the scheduler", signal.strsignal(signum))
+            scheduler.shutdown(wait=False)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"Scheduler {holder} running {len(jobs)} periodic jobs.")
+        self.stdout.flush()
+        try:
+            scheduler.start()
+        finally:
+            if not lost:
+                store.release(LEASE_NAME, holder)
+            self.stdout.write("Scheduler stopped.")
+        if lost:
+            sys.exit(1)

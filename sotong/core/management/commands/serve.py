@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+import uvicorn
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve HTTP and websockets with uvicorn (ASGI)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+        parser.add_argument(
+            "--forwarded-allow-ips",
+            default="127.0.0.1",
+            help="Proxies whose X-Forwarded-* headers are trusted (comma-separated, or *).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not settings.WHITENOISE_USE_FINDERS:
+            manifest = settings.STATIC_ROOT / "staticfiles.json"
+            if not manifest.exists():
+                raise CommandError(f"Static files are not collected ({manifest} is missing): run `sotong collectstatic`.")
+        uvicorn.run(
+            "config.asgi:application",
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            lifespan="off",
+            proxy_headers=True,
+            forwarded_allow_ips=options["forwarded_allow_ips"],
+            log_level="info",
+            server_header=False,
+        )

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run a background task worker: the database worker (embedded) or an RQ worker (with REDIS_URL)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--queues", default="default,urgent", help="Comma-separated queues (default: all).")
+        parser.add_argument("--burst", action="store_true", help="Run what is queued, then exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        queues = [q.strip() for q in options["queues"].split(",") if q.strip()]
+        if settings.REDIS_URL:
+            # Urgent first: RQ takes queues in the order given.
+            ordered = sorted(queues, key=lambda q: q != "urgent")
+            call_command("rqworker", *ordered, job_class="django_tasks_rq.Job", burst=options["burst"])
+        else:
+            call_command(
+                "db_worker",
+                queue_name=",".join(queues),
+                batch=options["burst"],
+                reload=False,
+                interval=0.5,
+            )

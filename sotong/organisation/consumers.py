@@ -1,0 +1,58 @@
+"""The staff websocket: live events for the departments a staff member works in, and presence
+(who else from the department is in the back office right now)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from sotong.core.events import group_name
+from sotong.organisation.selectors import departments_for
+
+
+def department_group(code: str) -> str:
+    return group_name("department", code)
+
+
+ALL_STAFF_GROUP = "staff"
+
+
+class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=4401)
+            return
+        codes = await self._department_codes(user)
+        self.groups_joined = [ALL_STAFF_GROUP, *(department_group(code) for code in codes)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "departments": codes})
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        # Presence: "I am looking at this" goes to everyone in the departments this person belongs to.
+        if not isinstance(content, dict) or content.get("type") != "presence":
+            await self.send_json({"type": "error", "error": "unknown message type"})
+            return
+        user = self.scope["user"]
+        where = str(content.get("where", ""))[:200]
+        event = {"type": "presence", "user": user.get_username(), "name": str(user), "where": where}
+        for group in self.groups_joined:
+            if group != ALL_STAFF_GROUP:
+                await self.channel_layer.group_send(group, {"type": "event.message", "event": event})
+
+    async def event_message(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])
+
+    @database_sync_to_async
+    def _department_codes(self, user: Any) -> list[str]:
+        return sorted(departments_for(user).values_list("code", flat=True))

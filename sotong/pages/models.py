@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from sotong.organisation.selectors import department_detail, directory
+
+
+class LinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("제목"), max_length=60)
+    text = blocks.CharBlock(label=_("설명"), max_length=160, required=False)
+    page = blocks.PageChooserBlock(label=_("페이지"), required=False)
+    url = blocks.URLBlock(label=_("외부 주소"), required=False)
+
+    class Meta:
+        icon = "link"
+        template = "pages/blocks/link.html"
+
+
+class HomePage(Page):
+    """The district's home page, one per language."""
+
+    intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(
+        [
+            ("heading", blocks.CharBlock(label=_("소제목"), form_classname="title", template="pages/blocks/heading.html")),
+            ("paragraph", blocks.RichTextBlock(label=_("문단"), features=["bold", "italic", "link", "ol", "ul"])),
+            ("links", blocks.ListBlock(LinkBlock(), label=_("바로가기"), template="pages/blocks/links.html")),
+        ],
+        blank=True,
+        verbose_name=_("본문"),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["pages.DirectoryPage"]
+
+    class Meta:
+        verbose_name = _("홈")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["directory_page"] = DirectoryPage.objects.live().filter(locale=self.locale).first()
+        return context
+
+
+class DirectoryPage(RoutablePageMixin, Page):
+    """Who answers for what: every department, what it handles and its SNS officer."""
+
+    intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["pages.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("부서 안내")
+
+    @path("")
+    def index(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET.get("q", "").strip()[:60]
+        bureaus = list(directory(query=query))
+        return self.render(
+            request,
+            context_overrides={
+                "bureaus": bureaus,
+                "query": query,
+                "result_count": sum(len(b.listed_departments) for b in bureaus),
+            },
+        )
+
+    @path("<slug:code>/")
+    def department(self, request: HttpRequest, code: str) -> HttpResponse:
+        department = department_detail(code=code)
+        if department is None:
+            raise Http404
+        context = self.get_context(request)
+        context.update(department=department, duty_summary=duty_summary(department))
+        return TemplateResponse(request, "pages/department_page.html", context)
+
+
+def duty_summary(department: Any) -> list[tuple[str, str]]:
+    """Group weekdays with the same hours: [("월–금", "09:00–18:00")]."""
+    from django.utils.translation import gettext as _g
+
+    names = [_g("월"), _g("화"), _g("수"), _g("목"), _g("금"), _g("토"), _g("일")]
+    rows = sorted(department.duty_hours.all(), key=lambda h: h.weekday)
+    groups: list[tuple[list[int], str]] = []
+    for hours in rows:
+        span = f"{hours.opens:%H:%M}–{hours.closes:%H:%M}"
+        if groups and groups[-1][1] == span and groups[-1][0][-1] == hours.weekday - 1:
+            groups[-1][0].append(hours.weekday)
+        else:
+            groups.append(([hours.weekday], span))
+    return [
+        (names[days[0]] if len(days) == 1 else f"{names[days[0]]}–{names[days[-1]]}", span) for days, span in groups
+    ]

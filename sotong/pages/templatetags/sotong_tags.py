@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Page
+
+register = template.Library()
+
+# BCP 47 tags for the lang and hreflang attributes.
+LANG_TAGS = {"ko": "ko", "en": "en", "zh-hans": "zh-Hans"}
+
+
+@register.simple_tag
+def lang_tag(code: str | None = None) -> str:
+    code = (code or get_language() or settings.LANGUAGE_CODE).lower()
+    return LANG_TAGS.get(code, code)
+
+
+@register.simple_tag
+def home_url() -> str:
+    code = (get_language() or settings.LANGUAGE_CODE).lower()
+    return "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The current page in every language: [{code, tag, name, url, current}]."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = (get_language() or settings.LANGUAGE_CODE).lower()
+    page = context.get("page")
+    translations: dict[str, Page] = {}
+    suffix = ""
+    if isinstance(page, Page):
+        translations = {
+            p.locale.language_code.lower(): p for p in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+        page_url = page.get_url(request) or ""
+        if page_url and request.path.startswith(page_url):
+            suffix = request.path[len(page_url) :]
+    links = []
+    for code, name in settings.LANGUAGES:
+        code = code.lower()
+        if code in translations:
+            url = (translations[code].get_url(request) or "/") + suffix
+        else:
+            url = translate_url(request.path, code)
+        links.append({"code": code, "tag": LANG_TAGS.get(code, code), "name": name, "url": url, "current": code == current})
+    return links
