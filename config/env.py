@@ -82,6 +82,7 @@ def database_from_env(*, data_dir: Path) -> dict[str, object]:
 
 
 def sqlite_database(path: Path) -> dict[str, object]:
+    path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),

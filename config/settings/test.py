@@ -22,4 +22,5 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 # SQLite tests use a file, not memory, so that server processes started by a test share it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}

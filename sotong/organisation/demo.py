@@ -20,7 +20,7 @@ NAMED_STAFF: list[tuple[str, str, str, str | None, str | None]] = [
     ("junho", "박준호", Role.OFFICER, "roads", "primary"),
     ("sora", "이소라", Role.OFFICER, "welfare", "primary"),
     ("doyun", "김도윤", Role.DEPARTMENT_LEAD, "roads", None),
-    ("minji.comms", "정민지", Role.COMMS, "pr", None),
+    ("haneul", "정하늘", Role.COMMS, "pr", None),
     ("mayor", "구청장실 비서", Role.MAYORS_OFFICE, None, None),
     ("safety", "최안전", Role.SAFETY_OFFICE, "safety", None),
     ("care", "한돌봄", Role.CARE_WORKER, "senior", None),

@@ -57,6 +57,8 @@ def setup_site(*, hostname: str = "localhost", port: int = 80) -> HomePage:
     home = HomePage.objects.filter(locale=default_locale).first()
     if home is None:
         root = Page.get_first_root_node()
+        if root is None:
+            root = Page.add_root(instance=Page(title="Root", slug="root", locale=default_locale))
         text = CONTENT[settings.LANGUAGE_CODE]
         home = HomePage(title=text["home_title"], slug="sotong", intro=text["home_intro"], locale=default_locale)
         root.add_child(instance=home)

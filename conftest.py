@@ -1,0 +1,119 @@
+"""The shared test base: the sample district and its people, built once per session.
+
+Named people: resident 민지 (no account), roads officer 준호, welfare officer 소라 (no access to
+roads), roads department lead 도윤, comms officer 하늘 (spans departments).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip on a developer's machine when a component is missing; fail in CI, where it must exist."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must have it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from sotong.organisation.loading import load_district
+    from sotong.pages.setup import setup_site
+
+    with django_db_blocker.unblock():
+        load_district()
+        setup_site()
+
+
+@pytest.fixture
+def district(db: Any) -> Any:
+    """The sample district; reloaded when a transactional test emptied the database."""
+    from sotong.organisation.loading import load_district
+    from sotong.organisation.models import District
+
+    if not District.objects.exists():
+        load_district()
+    return District.objects.get()
+
+
+@pytest.fixture
+def site_pages(district: Any) -> Any:
+    from sotong.pages.setup import setup_site
+
+    return setup_site()
+
+
+def _staff(username: str, display_name: str, role: str, department_code: str | None) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from sotong.organisation.models import Department
+    from sotong.organisation.services import membership_grant
+
+    user = get_user_model().objects.create_user(username=username, password="correct horse 42", display_name=display_name)
+    department = Department.objects.get(code=department_code) if department_code else None
+    membership_grant(user=user, role=role, department=department)
+    return user
+
+
+@pytest.fixture
+def junho(district: Any) -> Any:
+    """Roads officer (도로과), the department's primary SNS officer."""
+    from sotong.organisation.models import Department
+    from sotong.organisation.services import officer_assign
+
+    user = _staff("junho", "박준호", "officer", "roads")
+    officer_assign(department=Department.objects.get(code="roads"), user=user, position="primary")
+    return user
+
+
+@pytest.fixture
+def sora(district: Any) -> Any:
+    """Welfare officer (복지정책과): no access to roads."""
+    return _staff("sora", "이소라", "officer", "welfare")
+
+
+@pytest.fixture
+def doyun(district: Any) -> Any:
+    """Roads department lead."""
+    return _staff("doyun", "김도윤", "department_lead", "roads")
+
+
+@pytest.fixture
+def haneul(district: Any) -> Any:
+    """Comms team (통합접수): works across all departments."""
+    return _staff("haneul", "정하늘", "comms", "pr")
+
+
+@pytest.fixture
+def artifacts_dir() -> Iterator[Path]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield ARTIFACTS
+
+
+def sqlite_test_db_copy(target: Path) -> bool:
+    """Copy the migrated SQLite test database to ``target`` (to spare a subprocess the migrations)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return False
+    source = Path(connection.settings_dict["NAME"])
+    if not source.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, target)
+    return True
