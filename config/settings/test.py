@@ -20,7 +20,12 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
-# SQLite tests use a file, not memory, so that server processes started by a test share it.
+# One test database per test run, so that runs side by side (SQLite and PostgreSQL passes, or two
+# developers' sessions) never share one.
+_RUN = os.environ.get("SOTONG_TEST_RUN_ID") or str(os.getpid())
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that server processes started by a test can open it too.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-db-{_RUN}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_RUN}"}
