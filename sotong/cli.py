@@ -15,9 +15,15 @@ def main(argv: list[str] | None = None) -> None:
         for name in ("DATABASE_URL", "REDIS_URL"):
             os.environ.pop(name, None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["sotong", *args])
+    try:
+        execute_from_command_line(["sotong", *args])
+    except ImproperlyConfigured as exc:
+        # A configuration mistake is the operator's to fix: say what, without a traceback.
+        sys.stderr.write(f"sotong: configuration error: {exc}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

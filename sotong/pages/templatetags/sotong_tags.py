@@ -20,6 +20,13 @@ def lang_tag(code: str | None = None) -> str:
     return LANG_TAGS.get(code, code)
 
 
+@register.filter
+def minutes(value: Any) -> int:
+    """A timedelta in whole minutes (rounded up), for messages like "try again in 15 minutes"."""
+    seconds = value.total_seconds() if hasattr(value, "total_seconds") else 0
+    return int(-(-seconds // 60))
+
+
 @register.simple_tag
 def home_url() -> str:
     code = (get_language() or settings.LANGUAGE_CODE).lower()
