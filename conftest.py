@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +63,9 @@ def _staff(username: str, display_name: str, role: str, department_code: str | N
     from sotong.organisation.models import Department
     from sotong.organisation.services import membership_grant
 
-    user = get_user_model().objects.create_user(username=username, password="correct horse 42", display_name=display_name)
+    user = get_user_model().objects.create_user(
+        username=username, password="correct horse 42", display_name=display_name
+    )
     department = Department.objects.get(code=department_code) if department_code else None
     membership_grant(user=user, role=role, department=department)
     return user
@@ -100,9 +101,9 @@ def haneul(district: Any) -> Any:
 
 
 @pytest.fixture
-def artifacts_dir() -> Iterator[Path]:
+def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
-    yield ARTIFACTS
+    return ARTIFACTS
 
 
 def sqlite_test_db_copy(target: Path) -> bool:

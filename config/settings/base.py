@@ -44,7 +44,7 @@ if not DEBUG:
             "SECRET_KEY is a development or weak key. With DEBUG=0 set a random key of at least 50 characters."
         )
 elif not SECRET_KEY:
-    SECRET_KEY = "sotong-development-key-not-for-production-use-0123456789abcdef"
+    SECRET_KEY = "sotong-development-key-not-for-production-use-0123456789abcdef"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -238,7 +238,20 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("SOTONG_SITE_NAME", "소통")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "hwp", "hwpx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "hwp",
+    "hwpx",
+    "key",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "zip",
+]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_USER_EDIT_FORM = "sotong.accounts.forms.StaffUserEditForm"

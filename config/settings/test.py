@@ -7,8 +7,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-key-7Qm2vX9pL4sR8tY1wZ6nB3cF5hJ0kD-not-for-production")
 os.environ.setdefault("SOTONG_DATA_DIR", os.path.join(os.getcwd(), "var", "test"))
 
-from config.settings.base import *  # noqa: E402,F403
-from config.settings.base import DATA_DIR, DATABASES  # noqa: E402
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATA_DIR, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False

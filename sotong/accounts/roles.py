@@ -88,7 +88,9 @@ def sync_role_groups() -> None:
         wanted = []
         for label in ROLE_PERMISSIONS.get(role, []):
             app_label, codename = label.split(".", 1)
-            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
             if permission is not None:
                 wanted.append(permission)
         group.permissions.set(wanted)

@@ -22,7 +22,9 @@ def audit_record(
         actor = request.user
     return AuditEvent.objects.create(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        actor_label=(actor.get_username() if actor is not None and hasattr(actor, "get_username") else "system"),
+        actor_label=(
+            actor.get_username() if actor is not None and hasattr(actor, "get_username") else "system"
+        ),
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

@@ -103,7 +103,11 @@ class RedisLeaseStore:
             return None
         ttl_ms = self.client.pttl(key)
         until = timezone.now() + timedelta(milliseconds=max(int(ttl_ms), 0))
-        return LeaseHolder(name=name, holder=holder.decode(), until=until.isoformat())
+        return LeaseHolder(
+            name=name,
+            holder=holder.decode() if isinstance(holder, bytes) else str(holder),
+            until=until.isoformat(),
+        )
 
 
 def lease_store() -> LeaseStore:

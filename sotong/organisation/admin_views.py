@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from sotong.organisation.models import Department, Membership
-from sotong.organisation.selectors import can_access_department, can_edit_department, departments_for, home_departments
+from sotong.organisation.selectors import (
+    can_access_department,
+    can_edit_department,
+    departments_for,
+    home_departments,
+)
 
 
 def my_department(request: HttpRequest) -> HttpResponse:
@@ -31,8 +36,10 @@ class DepartmentListView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["departments"] = departments_for(self.request.user).select_related("bureau").order_by(
-            "bureau__sort_order", "sort_order"
+        context["departments"] = (
+            departments_for(self.request.user)
+            .select_related("bureau")
+            .order_by("bureau__sort_order", "sort_order")
         )
         return context
 
@@ -41,7 +48,7 @@ class DepartmentView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "organisation/admin/department.html"
     header_icon = "group"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         department = Department.objects.select_related("bureau").filter(code=kwargs["code"]).first()
         if department is None:
             raise Http404
@@ -67,7 +74,9 @@ class DepartmentView(WagtailAdminTemplateMixin, TemplateView):
         context.update(
             department=department,
             officers=department.officer_assignments.select_related("user").order_by("position"),
-            members=Membership.objects.filter(department=department).select_related("user").order_by("role", "user__username"),
+            members=Membership.objects.filter(department=department)
+            .select_related("user")
+            .order_by("role", "user__username"),
             duty_hours=department.duty_hours.all(),
             can_edit=can_edit_department(self.request.user, department),
             edit_url=reverse("wagtailsnippets_organisation_department:edit", args=[department.pk]),

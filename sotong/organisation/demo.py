@@ -28,7 +28,22 @@ NAMED_STAFF: list[tuple[str, str, str, str | None, str | None]] = [
 ]
 
 _SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
-_GIVEN = ["지훈", "서연", "민준", "하은", "도현", "수빈", "예준", "지우", "현우", "유진", "시우", "채원", "은호", "다은"]
+_GIVEN = [
+    "지훈",
+    "서연",
+    "민준",
+    "하은",
+    "도현",
+    "수빈",
+    "예준",
+    "지우",
+    "현우",
+    "유진",
+    "시우",
+    "채원",
+    "은호",
+    "다은",
+]
 
 
 def _name(index: int) -> str:
@@ -62,7 +77,11 @@ def load_demo(*, stdout: Any) -> list[dict[str, str]]:
             officer_assign(department=department, user=user, position=position)  # type: ignore[arg-type]
         where = department.name_ko if department else "전 부서"
         accounts.append(
-            {"username": username, "password": DEMO_PASSWORD, "description": f"{display_name}, {Role(role).label}, {where}"}
+            {
+                "username": username,
+                "password": DEMO_PASSWORD,
+                "description": f"{display_name}, {Role(role).label}, {where}",
+            }
         )
 
     # Every department gets a primary and a backup SNS officer.

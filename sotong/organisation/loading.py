@@ -112,7 +112,8 @@ def _decimal(value: str, bounds: tuple[Decimal, Decimal], what: str) -> Decimal:
 def _parse_departments(
     source: _Rows, translations: dict[str, dict[str, str]], problems: list[str]
 ) -> list[dict[str, Any]]:
-    parsed, seen = [], set()
+    parsed: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for line, row in source.rows:
         where = f"{source.path.name}:{line}"
         code = row["code"]
@@ -148,7 +149,8 @@ def _parse_departments(
 
 
 def _parse_dongs(source: _Rows, problems: list[str]) -> list[dict[str, Any]]:
-    parsed, seen = [], set()
+    parsed: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for line, row in source.rows:
         where = f"{source.path.name}:{line}"
         code = row["code"]
@@ -241,7 +243,9 @@ def load_district(
             report,
             "district",
         )
-        first_seen = {name: index for index, name in enumerate(dict.fromkeys(d["bureau_ko"] for d in departments))}
+        first_seen = {
+            name: index for index, name in enumerate(dict.fromkeys(d["bureau_ko"] for d in departments))
+        }
         bureaus: dict[str, Bureau] = {}
         for name_ko, index in first_seen.items():
             extra = bureau_names.get(name_ko, {})
@@ -261,11 +265,16 @@ def load_district(
             values = dict(values)
             code, bureau = values.pop("code"), bureaus[values.pop("bureau_ko")]
             department = _upsert(
-                Department, {"code": code}, {**values, "district": district_obj, "bureau": bureau}, report, "department"
+                Department,
+                {"code": code},
+                {**values, "district": district_obj, "bureau": bureau},
+                report,
+                "department",
             )
             if not department.duty_hours.exists():
                 DutyHours.objects.bulk_create(
-                    DutyHours(department=department, weekday=day, opens=time(9), closes=time(18)) for day in range(5)
+                    DutyHours(department=department, weekday=day, opens=time(9), closes=time(18))
+                    for day in range(5)
                 )
         for values in dongs:
             values = dict(values)

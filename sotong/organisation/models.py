@@ -93,12 +93,16 @@ class Bureau(models.Model):
 
 class Department(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="departments")
-    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="departments", verbose_name=_("국·실"))
+    bureau = models.ForeignKey(
+        Bureau, on_delete=models.PROTECT, related_name="departments", verbose_name=_("국·실")
+    )
     code = models.SlugField(_("코드"), max_length=40, unique=True)
     name_ko = models.CharField(_("부서명"), max_length=60)
     name_en = models.CharField(_("영문 부서명"), max_length=100, blank=True)
     name_zh = models.CharField(_("중문 부서명"), max_length=60, blank=True)
-    handles_ko = models.TextField(_("담당 업무"), help_text=_("쉼표로 구분한 업무 목록. 주민이 찾는 말로 적어 주세요."))
+    handles_ko = models.TextField(
+        _("담당 업무"), help_text=_("쉼표로 구분한 업무 목록. 주민이 찾는 말로 적어 주세요.")
+    )
     handles_en = models.TextField(_("담당 업무(영문)"), blank=True)
     handles_zh = models.TextField(_("담당 업무(중문)"), blank=True)
     phone = models.CharField(_("부서 전화"), max_length=30, blank=True)
@@ -157,12 +161,13 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "department", "role"], name="membership_unique"),
             models.UniqueConstraint(
-                fields=["user", "role"], condition=Q(department__isnull=True), name="membership_unique_spanning"
+                fields=["user", "role"],
+                condition=Q(department__isnull=True),
+                name="membership_unique_spanning",
             ),
             # Scoped roles must name their department.
             models.CheckConstraint(
-                condition=Q(department__isnull=False)
-                | Q(role__in=sorted(SPANNING_ROLES)),
+                condition=Q(department__isnull=False) | Q(role__in=sorted(SPANNING_ROLES)),
                 name="membership_scoped_role_has_department",
             ),
         ]
@@ -182,10 +187,15 @@ class OfficerAssignment(models.Model):
         BACKUP = "backup", _("부")
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="officer_assignments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="officer_assignments"
+    )
     position = models.CharField(_("구분"), max_length=10, choices=Position.choices)
     public_title = models.CharField(
-        _("공개 직함"), max_length=80, default="SNS 소통 주무관", help_text=_("주민에게 보이는 직함. 이름은 공개하지 않습니다.")
+        _("공개 직함"),
+        max_length=80,
+        default="SNS 소통 주무관",
+        help_text=_("주민에게 보이는 직함. 이름은 공개하지 않습니다."),
     )
 
     class Meta:
@@ -222,7 +232,9 @@ class DutyHours(models.Model):
         ordering = ["department", "weekday"]
         constraints = [
             models.UniqueConstraint(fields=["department", "weekday"], name="duty_hours_one_per_weekday"),
-            models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="duty_hours_opens_before_closes"),
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")), name="duty_hours_opens_before_closes"
+            ),
         ]
         verbose_name = _("근무 시간")
         verbose_name_plural = _("근무 시간")

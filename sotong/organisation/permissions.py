@@ -17,7 +17,7 @@ class DepartmentPermissionPolicy(ModelPermissionPolicy):
             return editable_departments(user)
         if action == "view":
             return departments_for(user)
-        return super().instances_user_has_permission_for(user, action)  # type: ignore[no-any-return]
+        return super().instances_user_has_permission_for(user, action)
 
     def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
         if action in {"change", "view"}:

@@ -7,7 +7,15 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from sotong.accounts.roles import SPANNING_ROLES, Role
 from sotong.core.workdays import WorkingCalendar
-from sotong.organisation.models import Bureau, Closure, Department, District, Dong, Membership, OfficerAssignment
+from sotong.organisation.models import (
+    Bureau,
+    Closure,
+    Department,
+    District,
+    Dong,
+    Membership,
+    OfficerAssignment,
+)
 
 CALENDAR_CACHE_KEY = "organisation:closures"
 
@@ -101,7 +109,11 @@ def department_detail(*, code: str) -> Department | None:
         Department.objects.filter(code=code, is_active=True)
         .select_related("bureau", "district")
         .prefetch_related(
-            Prefetch("officer_assignments", queryset=OfficerAssignment.objects.order_by("position"), to_attr="officers"),
+            Prefetch(
+                "officer_assignments",
+                queryset=OfficerAssignment.objects.order_by("position"),
+                to_attr="officers",
+            ),
             "duty_hours",
         )
         .first()

@@ -35,7 +35,11 @@ def membership_grant(*, user: Any, role: str, department: Department | None, by:
                 action="membership.grant",
                 actor=by,
                 target=membership,
-                detail={"user": user.get_username(), "role": role, "department": department.code if department else None},
+                detail={
+                    "user": user.get_username(),
+                    "role": role,
+                    "department": department.code if department else None,
+                },
             )
     return membership
 

@@ -17,7 +17,12 @@ from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetVie
 from sotong.organisation import admin_views
 from sotong.organisation.models import Bureau, Closure, Department, Dong
 from sotong.organisation.permissions import DepartmentPermissionPolicy
-from sotong.organisation.selectors import can_edit_department, departments_for, editable_departments, home_departments
+from sotong.organisation.selectors import (
+    can_edit_department,
+    departments_for,
+    editable_departments,
+    home_departments,
+)
 
 register_permission_policy(Department, DepartmentPermissionPolicy(Department))
 
@@ -28,7 +33,9 @@ def register_admin_urls() -> list[Any]:
         path("my-department/", admin_views.my_department, name="organisation_admin_my_department"),
         path("departments/", admin_views.DepartmentListView.as_view(), name="organisation_admin_departments"),
         path(
-            "departments/<slug:code>/", admin_views.DepartmentView.as_view(), name="organisation_admin_department"
+            "departments/<slug:code>/",
+            admin_views.DepartmentView.as_view(),
+            name="organisation_admin_department",
         ),
     ]
 
@@ -40,7 +47,9 @@ class StaffMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_my_department_menu_item() -> MenuItem:
-    return StaffMenuItem(_("내 부서"), reverse("organisation_admin_my_department"), icon_name="group", order=150)
+    return StaffMenuItem(
+        _("내 부서"), reverse("organisation_admin_my_department"), icon_name="group", order=150
+    )
 
 
 class MyDepartmentPanel(Component):
@@ -53,7 +62,10 @@ class MyDepartmentPanel(Component):
 
     def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
         departments = list(home_departments(self.request.user))
-        return {"departments": departments, "spans": not departments and departments_for(self.request.user).exists()}
+        return {
+            "departments": departments,
+            "spans": not departments and departments_for(self.request.user).exists(),
+        }
 
 
 @hooks.register("construct_homepage_panels")
@@ -82,11 +94,16 @@ class DepartmentViewSet(SnippetViewSet):
     copy_view_enabled = False
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name_ko"), FieldRowPanel([FieldPanel("name_en"), FieldPanel("name_zh")]), FieldPanel("bureau")],
+            [
+                FieldPanel("name_ko"),
+                FieldRowPanel([FieldPanel("name_en"), FieldPanel("name_zh")]),
+                FieldPanel("bureau"),
+            ],
             heading=_("부서명"),
         ),
         MultiFieldPanel(
-            [FieldPanel("handles_ko"), FieldPanel("handles_en"), FieldPanel("handles_zh")], heading=_("담당 업무")
+            [FieldPanel("handles_ko"), FieldPanel("handles_en"), FieldPanel("handles_zh")],
+            heading=_("담당 업무"),
         ),
         FieldRowPanel([FieldPanel("phone"), FieldPanel("email")], heading=_("연락처")),
         FieldPanel("is_active"),

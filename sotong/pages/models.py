@@ -31,8 +31,16 @@ class HomePage(Page):
     intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link"])
     body = StreamField(
         [
-            ("heading", blocks.CharBlock(label=_("소제목"), form_classname="title", template="pages/blocks/heading.html")),
-            ("paragraph", blocks.RichTextBlock(label=_("문단"), features=["bold", "italic", "link", "ol", "ul"])),
+            (
+                "heading",
+                blocks.CharBlock(
+                    label=_("소제목"), form_classname="title", template="pages/blocks/heading.html"
+                ),
+            ),
+            (
+                "paragraph",
+                blocks.RichTextBlock(label=_("문단"), features=["bold", "italic", "link", "ol", "ul"]),
+            ),
             ("links", blocks.ListBlock(LinkBlock(), label=_("바로가기"), template="pages/blocks/links.html")),
         ],
         blank=True,
@@ -74,7 +82,7 @@ class DirectoryPage(RoutablePageMixin, Page):
             context_overrides={
                 "bureaus": bureaus,
                 "query": query,
-                "result_count": sum(len(b.listed_departments) for b in bureaus),
+                "result_count": sum(len(b.listed_departments) for b in bureaus),  # type: ignore[attr-defined,misc]
             },
         )
 
@@ -102,5 +110,6 @@ def duty_summary(department: Any) -> list[tuple[str, str]]:
         else:
             groups.append(([hours.weekday], span))
     return [
-        (names[days[0]] if len(days) == 1 else f"{names[days[0]]}–{names[days[-1]]}", span) for days, span in groups
+        (names[days[0]] if len(days) == 1 else f"{names[days[0]]}–{names[days[-1]]}", span)
+        for days, span in groups
     ]

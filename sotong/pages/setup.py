@@ -60,11 +60,15 @@ def setup_site(*, hostname: str = "localhost", port: int = 80) -> HomePage:
         if root is None:
             root = Page.add_root(instance=Page(title="Root", slug="root", locale=default_locale))
         text = CONTENT[settings.LANGUAGE_CODE]
-        home = HomePage(title=text["home_title"], slug="sotong", intro=text["home_intro"], locale=default_locale)
+        home = HomePage(
+            title=text["home_title"], slug="sotong", intro=text["home_intro"], locale=default_locale
+        )
         root.add_child(instance=home)
         home.save_revision().publish()
     if site is None:
-        site = Site.objects.create(hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="소통")
+        site = Site.objects.create(
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="소통"
+        )
     elif site.root_page_id != home.pk:
         placeholder = site.root_page
         site.root_page = home
@@ -77,7 +81,10 @@ def setup_site(*, hostname: str = "localhost", port: int = 80) -> HomePage:
     if directory is None:
         text = CONTENT[settings.LANGUAGE_CODE]
         directory = DirectoryPage(
-            title=text["directory_title"], slug="departments", intro=text["directory_intro"], show_in_menus=True
+            title=text["directory_title"],
+            slug="departments",
+            intro=text["directory_intro"],
+            show_in_menus=True,
         )
         home.add_child(instance=directory)
         directory.save_revision().publish()
@@ -111,7 +118,12 @@ def _fill_home_links(home: HomePage, directory: Page, text: dict[str, str]) -> N
             {
                 "type": "links",
                 "value": [
-                    {"title": text["directory_title"], "text": text["directory_link_text"], "page": directory.pk, "url": ""}
+                    {
+                        "title": text["directory_title"],
+                        "text": text["directory_link_text"],
+                        "page": directory.pk,
+                        "url": "",
+                    }
                 ],
             },
         ]

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def attempt(client: Client, password: str) -> Any:
-    return client.post("/admin/login/", {"username": "junho", "password": password}, REMOTE_ADDR="203.0.113.7")
+    return client.post(
+        "/admin/login/", {"username": "junho", "password": password}, REMOTE_ADDR="203.0.113.7"
+    )
 
 
 def test_the_right_password_signs_in(junho: Any) -> None:

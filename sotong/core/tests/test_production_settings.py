@@ -20,7 +20,12 @@ def sotong(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProces
         **env,
     }
     return subprocess.run(
-        [sys.executable, "-m", "sotong", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "sotong", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -45,7 +45,8 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
     suffix = ""
     if isinstance(page, Page):
         translations = {
-            p.locale.language_code.lower(): p for p in page.get_translations(inclusive=True).live().select_related("locale")
+            p.locale.language_code.lower(): p
+            for p in page.get_translations(inclusive=True).live().select_related("locale")
         }
         page_url = page.get_url(request) or ""
         if page_url and request.path.startswith(page_url):
@@ -57,5 +58,13 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
             url = (translations[code].get_url(request) or "/") + suffix
         else:
             url = translate_url(request.path, code)
-        links.append({"code": code, "tag": LANG_TAGS.get(code, code), "name": name, "url": url, "current": code == current})
+        links.append(
+            {
+                "code": code,
+                "tag": LANG_TAGS.get(code, code),
+                "name": name,
+                "url": url,
+                "current": code == current,
+            }
+        )
     return links

@@ -87,7 +87,9 @@ class Command(BaseCommand):
                 for name, child in children.items():
                     code = child.poll()
                     if code is not None:
-                        self.stderr.write(f"The {name} process stopped (exit code {code}); stopping the demo.")
+                        self.stderr.write(
+                            f"The {name} process stopped (exit code {code}); stopping the demo."
+                        )
                         exit_code = code or 1
                         stopping = True
                         break

@@ -47,7 +47,9 @@ class Command(BaseCommand):
             )
             sys.exit(1)
 
-        scheduler = BlockingScheduler(timezone=settings.TIME_ZONE, job_defaults={"coalesce": True, "max_instances": 1})
+        scheduler = BlockingScheduler(
+            timezone=settings.TIME_ZONE, job_defaults={"coalesce": True, "max_instances": 1}
+        )
         lost = False
 
         def renew() -> None:

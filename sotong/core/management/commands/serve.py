@@ -24,7 +24,9 @@ class Command(BaseCommand):
         if not settings.DEBUG and not settings.WHITENOISE_USE_FINDERS:
             manifest = settings.STATIC_ROOT / "staticfiles.json"
             if not manifest.exists():
-                raise CommandError(f"Static files are not collected ({manifest} is missing): run `sotong collectstatic`.")
+                raise CommandError(
+                    f"Static files are not collected ({manifest} is missing): run `sotong collectstatic`."
+                )
         uvicorn.run(
             "config.asgi:application",
             host=options["host"],

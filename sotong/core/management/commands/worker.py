@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Run a background task worker: the database worker (embedded) or an RQ worker (with REDIS_URL)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--queues", default="default,urgent", help="Comma-separated queues (default: all).")
+        parser.add_argument(
+            "--queues", default="default,urgent", help="Comma-separated queues (default: all)."
+        )
         parser.add_argument("--burst", action="store_true", help="Run what is queued, then exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -20,7 +20,8 @@ class Command(BaseCommand):
             report = load_district(departments_csv=options["departments"], dongs_csv=options["dongs"])
         except DistrictDataError as exc:
             raise CommandError(
-                "Nothing was loaded; fix these rows and run again:\n" + "\n".join(f"  {p}" for p in exc.problems)
+                "Nothing was loaded; fix these rows and run again:\n"
+                + "\n".join(f"  {p}" for p in exc.problems)
             ) from exc
         self.stdout.write(report.summary())
         if not report.changed:
