@@ -42,7 +42,7 @@ _PAGES = [
 ]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OFFICER: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
-    Role.DEPARTMENT_LEAD: [*_BACK_OFFICE, *_EDIT_DIRECTORY, "organisation.change_dutyhours"],
+    Role.DEPARTMENT_LEAD: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
     Role.COMMS: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
     Role.MAYORS_OFFICE: [*_BACK_OFFICE],
     Role.SAFETY_OFFICE: [*_BACK_OFFICE],
@@ -57,7 +57,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "organisation.add_closure",
         "organisation.change_closure",
         "organisation.delete_closure",
-        "organisation.change_dutyhours",
         "organisation.add_membership",
         "organisation.change_membership",
         "organisation.delete_membership",

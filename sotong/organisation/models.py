@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from sotong.accounts.roles import SPANNING_ROLES, Role
 
@@ -91,7 +93,7 @@ class Bureau(models.Model):
         return _localised(self, "name")
 
 
-class Department(models.Model):
+class Department(ClusterableModel):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="departments")
     bureau = models.ForeignKey(
         Bureau, on_delete=models.PROTECT, related_name="departments", verbose_name=_("국·실")
@@ -223,7 +225,7 @@ class DutyHours(models.Model):
         SATURDAY = 5, _("토요일")
         SUNDAY = 6, _("일요일")
 
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="duty_hours")
+    department = ParentalKey(Department, on_delete=models.CASCADE, related_name="duty_hours")
     weekday = models.PositiveSmallIntegerField(_("요일"), choices=Weekday.choices)
     opens = models.TimeField(_("시작"), default=time(9))
     closes = models.TimeField(_("종료"), default=time(18))

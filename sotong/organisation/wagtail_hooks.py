@@ -8,14 +8,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from sotong.organisation import admin_views
-from sotong.organisation.models import Bureau, Closure, Department, Dong
+from sotong.organisation.models import Bureau, Closure, Department, Dong, Membership, OfficerAssignment
 from sotong.organisation.permissions import DepartmentPermissionPolicy
 from sotong.organisation.selectors import (
     can_edit_department,
@@ -106,6 +106,7 @@ class DepartmentViewSet(SnippetViewSet):
             heading=_("담당 업무"),
         ),
         FieldRowPanel([FieldPanel("phone"), FieldPanel("email")], heading=_("연락처")),
+        InlinePanel("duty_hours", heading=_("근무 시간"), label=_("요일"), max_num=7),
         FieldPanel("is_active"),
     ]
 
@@ -134,11 +135,28 @@ class ClosureViewSet(SnippetViewSet):
     list_display = ["date", "reason"]
 
 
+class MembershipViewSet(SnippetViewSet):
+    model = Membership
+    icon = "user"
+    menu_label = _("소속·역할")
+    list_display = ["user", "role", "department"]
+    list_filter = ["role", "department"]
+    search_fields = ["user__username", "user__display_name"]
+
+
+class OfficerAssignmentViewSet(SnippetViewSet):
+    model = OfficerAssignment
+    icon = "user"
+    menu_label = _("SNS 소통 주무관")
+    list_display = ["department", "position", "user", "public_title"]
+    list_filter = ["position", "department"]
+
+
 class OrganisationGroup(SnippetViewSetGroup):
     menu_label = _("조직 관리")
     menu_icon = "cogs"
     menu_order = 170
-    items = (BureauViewSet, DongViewSet, ClosureViewSet)
+    items = (BureauViewSet, DongViewSet, ClosureViewSet, MembershipViewSet, OfficerAssignmentViewSet)
 
 
 register_snippet(DepartmentViewSet)

@@ -99,12 +99,40 @@ def test_an_officer_edits_their_departments_directory_entry(junho: Any) -> None:
             "phone": "02-2670-3456",
             "email": "",
             "is_active": "on",
+            **duty_hours_form(roads, saturday=True),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     roads.refresh_from_db()
     assert roads.handles_ko.endswith("보도블록 파손")
     assert roads.phone == "02-2670-3456"
+    assert sorted(roads.duty_hours.values_list("weekday", flat=True)) == [0, 1, 2, 3, 4, 5]
+
+
+def duty_hours_form(department: Department, *, saturday: bool = False) -> dict[str, Any]:
+    """The inline duty-hours formset as the edit form posts it, optionally adding Saturday morning."""
+    rows = list(department.duty_hours.order_by("weekday"))
+    data: dict[str, Any] = {
+        "duty_hours-TOTAL_FORMS": len(rows) + saturday,
+        "duty_hours-INITIAL_FORMS": len(rows),
+        "duty_hours-MIN_NUM_FORMS": 0,
+        "duty_hours-MAX_NUM_FORMS": 7,
+    }
+    for i, hours in enumerate(rows):
+        data |= {
+            f"duty_hours-{i}-id": hours.pk,
+            f"duty_hours-{i}-weekday": hours.weekday,
+            f"duty_hours-{i}-opens": f"{hours.opens:%H:%M}",
+            f"duty_hours-{i}-closes": f"{hours.closes:%H:%M}",
+        }
+    if saturday:
+        i = len(rows)
+        data |= {
+            f"duty_hours-{i}-weekday": 5,
+            f"duty_hours-{i}-opens": "09:00",
+            f"duty_hours-{i}-closes": "13:00",
+        }
+    return data
 
 
 def test_an_officer_cannot_edit_another_departments_entry(sora: Any) -> None:
