@@ -1,0 +1,3 @@
+from django.db.models import ForeignKey
+
+class ParentalKey(ForeignKey): ...
