@@ -88,7 +88,7 @@ def setup_site(*, hostname: str = "localhost", port: int = 80) -> HomePage:
         )
         home.add_child(instance=directory)
         directory.save_revision().publish()
-    _fill_home_links(home, directory, CONTENT[settings.LANGUAGE_CODE])
+    _fill_home_links(HomePage.objects.get(pk=home.pk), directory, CONTENT[settings.LANGUAGE_CODE])
 
     for code, _name in settings.LANGUAGES:
         if code == settings.LANGUAGE_CODE:
@@ -105,7 +105,9 @@ def setup_site(*, hostname: str = "localhost", port: int = 80) -> HomePage:
             directory_tr = directory.copy_for_translation(locale).specific
             directory_tr.title, directory_tr.intro = text["directory_title"], text["directory_intro"]
             directory_tr.save_revision().publish()
-        _fill_home_links(home_tr.specific, directory_tr, text)
+        # Re-read the home page: adding the directory under it changed its tree fields (numchild),
+        # and publishing a stale copy would write them back.
+        _fill_home_links(HomePage.objects.get(pk=home_tr.pk), directory_tr, text)
     return home
 
 

@@ -9,6 +9,8 @@ import sys
 from types import FrameType
 from typing import Any
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
+from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -72,10 +74,26 @@ class Command(BaseCommand):
         for job in jobs:
             scheduler.add_job(enqueue, job.trigger, args=[job], id=job.name, **job.trigger_args)
 
-        def stop(signum: int, frame: FrameType | None) -> None:
-            logger.info("received %s, stopping the scheduler", signal.strsignal(signum))
-            scheduler.shutdown(wait=False)
+        stop_requested = False
 
+        def shutdown() -> None:
+            try:
+                scheduler.shutdown(wait=False)
+            except SchedulerNotRunningError:
+                pass  # not started yet (started() stops it) or already stopping
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stop_requested
+            stop_requested = True
+            logger.info("received %s, stopping the scheduler", signal.strsignal(signum))
+            shutdown()
+
+        def started(event: SchedulerEvent) -> None:
+            # A signal that came while APScheduler was starting found nothing to shut down.
+            if stop_requested:
+                shutdown()
+
+        scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(f"Scheduler {holder} running {len(jobs)} periodic jobs.")
