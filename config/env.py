@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -104,3 +106,8 @@ def redis_url_from_env() -> str:
     if url and urlparse(url).scheme not in {"redis", "rediss", "unix"}:
         raise ImproperlyConfigured(f"REDIS_URL={url!r} is not a redis://, rediss:// or unix:// address.")
     return url
+
+
+def derive_development_key(secret: str) -> str:
+    """A Fernet key derived from the secret key: for DEBUG only, where no key is configured."""
+    return base64.urlsafe_b64encode(hashlib.sha256(b"sotong-field-key:" + secret.encode()).digest()).decode()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     DEVELOPMENT_SECRET_KEYS,
     database_from_env,
+    derive_development_key,
     env_bool,
     env_int,
     env_list,
@@ -45,6 +46,16 @@ if not DEBUG:
         )
 elif not SECRET_KEY:
     SECRET_KEY = "sotong-development-key-not-for-production-use-0123456789abcdef"  # noqa: S105 - DEBUG only
+
+# Personal data (residents' phone numbers, e-mail addresses) is encrypted with these Fernet keys.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is not set. With DEBUG=0 Sotong needs a key to encrypt residents' contact "
+            "details (python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+        )
+    FIELD_ENCRYPTION_KEYS = [derive_development_key(SECRET_KEY)]
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])

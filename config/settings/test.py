@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-7Qm2vX9pL4sR8tY1wZ6nB3cF5hJ0kD-not-for-production")
+# A fixed test key (Fernet format); never used outside tests.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
 os.environ.setdefault("SOTONG_DATA_DIR", os.path.join(os.getcwd(), "var", "test"))
 
 from config.settings.base import *  # noqa: F403

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,6 +51,12 @@ def test_a_development_or_weak_key_is_refused(tmp_path: Path, key: str) -> None:
     assert "SECRET_KEY is a development or weak key" in result.stderr
 
 
+def test_without_an_encryption_key_for_personal_data_production_refuses_to_start(tmp_path: Path) -> None:
+    result = sotong("check", tmp_path=tmp_path, DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 2
+    assert "FIELD_ENCRYPTION_KEYS is not set" in result.stderr
+
+
 def test_check_deploy_passes_with_production_settings(tmp_path: Path) -> None:
     result = sotong(
         "check",
@@ -59,6 +66,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path: Path) -> None:
         tmp_path=tmp_path,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="sotong.example.go.kr",
     )
     assert result.returncode == 0, result.stdout + result.stderr
