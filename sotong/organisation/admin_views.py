@@ -73,7 +73,7 @@ class DepartmentView(WagtailAdminTemplateMixin, TemplateView):
         department = self.department
         context.update(
             department=department,
-            officers=department.officer_assignments.select_related("user").order_by("position"),
+            officers=department.officer_assignments.select_related("user").order_by("-position"),
             members=Membership.objects.filter(department=department)
             .select_related("user")
             .order_by("role", "user__username"),

@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from sotong.core.events import group_name
+from sotong.core.notifications import user_group
 from sotong.organisation.selectors import departments_for
 
 
@@ -28,7 +29,11 @@ class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         codes = await self._department_codes(user)
-        self.groups_joined = [ALL_STAFF_GROUP, *(department_group(code) for code in codes)]
+        self.groups_joined = [
+            ALL_STAFF_GROUP,
+            user_group(user.pk),
+            *(department_group(code) for code in codes),
+        ]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -47,7 +52,7 @@ class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
         where = str(content.get("where", ""))[:200]
         event = {"type": "presence", "user": user.get_username(), "name": str(user), "where": where}
         for group in self.groups_joined:
-            if group != ALL_STAFF_GROUP:
+            if group.startswith("department."):
                 await self.channel_layer.group_send(group, {"type": "event.message", "event": event})
 
     async def event_message(self, message: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -201,7 +202,7 @@ class OfficerAssignment(models.Model):
     )
 
     class Meta:
-        ordering = ["department", "position"]
+        ordering = ["department", "-position"]  # primary before backup
         constraints = [
             models.UniqueConstraint(fields=["department", "position"], name="officer_one_per_position"),
             models.UniqueConstraint(fields=["department", "user"], name="officer_once_per_department"),
@@ -211,6 +212,11 @@ class OfficerAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.get_position_display()}: {self.user}"
+
+    @property
+    def public_title_display(self) -> str:
+        """The title in the reader's language when it is the standard one (a catalogue entry)."""
+        return gettext(self.public_title)
 
 
 class DutyHours(models.Model):
@@ -260,3 +266,30 @@ class Closure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.reason}"
+
+
+class DutyShift(models.Model):
+    """The district's on-duty roster (당직): who answers urgent matters outside office hours."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="duty_shifts",
+        verbose_name=_("당직자"),
+    )
+    starts_at = models.DateTimeField(_("시작"))
+    ends_at = models.DateTimeField(_("종료"))
+    note = models.CharField(_("비고"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="duty_shift_starts_before_end"
+            )
+        ]
+        verbose_name = _("당직 근무")
+        verbose_name_plural = _("당직 근무")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"

@@ -79,7 +79,7 @@ def directory(*, query: str = "") -> QuerySet[Bureau]:
     departments = Department.objects.filter(is_active=True).prefetch_related(
         Prefetch(
             "officer_assignments",
-            queryset=OfficerAssignment.objects.order_by("position"),
+            queryset=OfficerAssignment.objects.order_by("-position"),
             to_attr="officers",
         )
     )
@@ -111,7 +111,7 @@ def department_detail(*, code: str) -> Department | None:
         .prefetch_related(
             Prefetch(
                 "officer_assignments",
-                queryset=OfficerAssignment.objects.order_by("position"),
+                queryset=OfficerAssignment.objects.order_by("-position"),
                 to_attr="officers",
             ),
             "duty_hours",
@@ -135,3 +135,32 @@ def working_calendar() -> WorkingCalendar:
         closures = list(Closure.objects.values_list("date", flat=True))
         cache.set(CALENDAR_CACHE_KEY, closures, timeout=300)
     return WorkingCalendar.with_closures(closures)
+
+
+def on_duty(*, at: Any) -> QuerySet[Any]:
+    """Staff on the duty roster at this moment."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(duty_shifts__starts_at__lte=at, duty_shifts__ends_at__gt=at)
+        .distinct()
+    )
+
+
+def staff_with_role(*, role: str, department: Department | None = None) -> QuerySet[Any]:
+    from django.contrib.auth import get_user_model
+
+    memberships = Membership.objects.filter(role=role)
+    if department is not None:
+        memberships = memberships.filter(department=department)
+    return get_user_model().objects.filter(pk__in=memberships.values("user_id"), is_active=True)
+
+
+def officers_of(*, department: Department) -> dict[str, Any]:
+    """{"primary": user, "backup": user} for the department's SNS officers (missing keys if unassigned)."""
+    return {
+        a.position: a.user
+        for a in OfficerAssignment.objects.filter(department=department).select_related("user")
+        if a.user.is_active
+    }
