@@ -33,9 +33,11 @@ def require(condition: bool, reason: str) -> None:
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from sotong.organisation.loading import load_district
     from sotong.pages.setup import setup_site
+    from sotong.voice.loading import load_categories
 
     with django_db_blocker.unblock():
         load_district()
+        load_categories()
         setup_site()
 
 
@@ -46,7 +48,10 @@ def district(db: Any) -> Any:
     from sotong.organisation.models import District
 
     if not District.objects.exists():
+        from sotong.voice.loading import load_categories
+
         load_district()
+        load_categories()
     return District.objects.get()
 
 

@@ -23,6 +23,7 @@ if settings.DEBUG:
 
 # Korean at the root, English under /en/ and Chinese under /zh-hans/.
 urlpatterns += i18n_patterns(
+    path("voice/", include("sotong.voice.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

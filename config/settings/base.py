@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "sotong.core",
     "sotong.accounts",
     "sotong.organisation",
+    "sotong.connectors",
+    "sotong.voice",
     "sotong.pages",
     # Wagtail
     "wagtail.contrib.forms",
@@ -180,6 +182,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or DATA_DIR / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT") or DATA_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -10,7 +10,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from sotong.core.events import group_name
 from sotong.core.notifications import user_group
-from sotong.organisation.selectors import departments_for
+from sotong.organisation.selectors import departments_for, spans_departments
 
 
 def department_group(code: str) -> str:
@@ -18,6 +18,7 @@ def department_group(code: str) -> str:
 
 
 ALL_STAFF_GROUP = "staff"
+TRIAGE_GROUP = "triage"
 
 
 class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
@@ -28,12 +29,15 @@ class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=4401)
             return
-        codes = await self._department_codes(user)
+        codes, spans = await self._scope(user)
         self.groups_joined = [
             ALL_STAFF_GROUP,
             user_group(user.pk),
             *(department_group(code) for code in codes),
         ]
+        if spans:
+            # Roles across departments also watch cases waiting for a department (통합접수 triage).
+            self.groups_joined.append(TRIAGE_GROUP)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -59,5 +63,5 @@ class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(message["event"])
 
     @database_sync_to_async
-    def _department_codes(self, user: Any) -> list[str]:
-        return sorted(departments_for(user).values_list("code", flat=True))
+    def _scope(self, user: Any) -> tuple[list[str], bool]:
+        return sorted(departments_for(user).values_list("code", flat=True)), spans_departments(user)

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
 import signal
 import socket
 import sys
+import time
 from types import FrameType
 from typing import Any
 
-from apscheduler.events import EVENT_SCHEDULER_STARTED, SchedulerEvent
 from apscheduler.schedulers import SchedulerNotRunningError
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
@@ -22,6 +23,7 @@ from sotong.core.scheduling import PeriodicJob, periodic_jobs
 logger = logging.getLogger("sotong.scheduler")
 
 LEASE_NAME = "scheduler"
+STOP_POLL_SECONDS = 0.2
 
 
 class Command(BaseCommand):
@@ -38,6 +40,17 @@ class Command(BaseCommand):
                 self.stdout.write(f"{job.name}: {job.trigger}({args_text}) -> {job.task.module_path}")
             return
 
+        # The signal handler only notes the signal: APScheduler's locks are not safe to take inside one
+        # (the main thread may hold them when the signal lands), so the main loop below does the stopping.
+        stop_signal: int | None = None
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stop_signal
+            stop_signal = signum
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+
         store = lease_store()
         ttl = settings.SCHEDULER_LEASE_SECONDS
         holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -49,7 +62,7 @@ class Command(BaseCommand):
             )
             sys.exit(1)
 
-        scheduler = BlockingScheduler(
+        scheduler = BackgroundScheduler(
             timezone=settings.TIME_ZONE, job_defaults={"coalesce": True, "max_instances": 1}
         )
         lost = False
@@ -74,33 +87,17 @@ class Command(BaseCommand):
         for job in jobs:
             scheduler.add_job(enqueue, job.trigger, args=[job], id=job.name, **job.trigger_args)
 
-        stop_requested = False
-
-        def shutdown() -> None:
-            try:
-                scheduler.shutdown(wait=False)
-            except SchedulerNotRunningError:
-                pass  # not started yet (started() stops it) or already stopping
-
-        def stop(signum: int, frame: FrameType | None) -> None:
-            nonlocal stop_requested
-            stop_requested = True
-            logger.info("received %s, stopping the scheduler", signal.strsignal(signum))
-            shutdown()
-
-        def started(event: SchedulerEvent) -> None:
-            # A signal that came while APScheduler was starting found nothing to shut down.
-            if stop_requested:
-                shutdown()
-
-        scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"Scheduler {holder} running {len(jobs)} periodic jobs.")
-        self.stdout.flush()
         try:
             scheduler.start()
+            self.stdout.write(f"Scheduler {holder} running {len(jobs)} periodic jobs.")
+            self.stdout.flush()
+            while stop_signal is None and scheduler.running:
+                time.sleep(STOP_POLL_SECONDS)
+            if stop_signal is not None:
+                logger.info("received %s, stopping the scheduler", signal.strsignal(stop_signal))
         finally:
+            with contextlib.suppress(SchedulerNotRunningError):  # already stopped when the lease was lost
+                scheduler.shutdown(wait=False)
             if not lost:
                 store.release(LEASE_NAME, holder)
             self.stdout.write("Scheduler stopped.")

@@ -1,0 +1,147 @@
+"""Reads in the voice domain: inboxes, a case for staff, what residents may see, statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from sotong.organisation.models import Department
+from sotong.organisation.selectors import departments_for, spans_departments
+from sotong.voice.choices import OPEN_STATUSES, Status
+from sotong.voice.models import Case
+
+
+def can_handle_case(user: Any, case: Case) -> bool:
+    """Officers handle their department's cases; spanning roles (comms team…) any case."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if spans_departments(user):
+        return True
+    if case.department_id is None:
+        return False
+    return departments_for(user).filter(pk=case.department_id).exists()
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = ""  # one Status, or "open" (default), or "all"
+    kind: str = ""
+    dong: str = ""  # dong code
+    overdue: bool = False
+    urgent: bool = False
+    q: str = ""
+
+
+def inbox_for(*, user: Any, department: Department | None, filters: InboxFilters) -> QuerySet[Case]:
+    """The department's cases (or the triage queue when ``department`` is None, for spanning roles)."""
+    cases = Case.objects.select_related("department", "dong", "officer", "category", "primary")
+    if department is None:
+        if not spans_departments(user):
+            return Case.objects.none()
+        cases = (
+            cases.filter(status=Status.TRIAGE)
+            if filters.status in {"", "open"}
+            else cases.filter(department=None)
+        )
+    else:
+        if not departments_for(user).filter(pk=department.pk).exists():
+            return Case.objects.none()
+        cases = cases.filter(department=department)
+    if filters.status in {"", "open"}:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif filters.status != "all":
+        cases = cases.filter(status=filters.status)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.dong:
+        cases = cases.filter(dong__code=filters.dong)
+    if filters.overdue:
+        cases = cases.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.now())
+    if filters.urgent:
+        cases = cases.filter(urgent=True)
+    if filters.q:
+        cases = cases.filter(
+            Q(number__icontains=filters.q) | Q(text__icontains=filters.q) | Q(title__icontains=filters.q)
+        )
+    return cases.order_by("-urgent", "deadline", "received_at")
+
+
+def case_for_staff(*, number: str) -> Case | None:
+    return (
+        Case.objects.select_related(
+            "department", "dong", "officer", "category", "primary", "suggested_department"
+        )
+        .prefetch_related("attachments", "messages__author", "events__actor", "duplicates")
+        .filter(number=number)
+        .first()
+    )
+
+
+def similar_answered(*, case: Case, limit: int = 5) -> list[tuple[Case, float]]:
+    """Answered cases from any department that read like this one: shared knowledge for every officer."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    pool = list(
+        Case.objects.filter(status__in=[Status.ANSWERED, Status.CLOSED], primary__isnull=True)
+        .exclude(pk=case.pk)
+        .select_related("department")
+        .order_by("-answered_at")[:2000]
+    )
+    if not pool:
+        return []
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True)
+    matrix = vectorizer.fit_transform([case.text, *(c.text for c in pool)])
+    scores = cosine_similarity(matrix[0], matrix[1:])[0]
+    ranked = sorted(zip(pool, scores, strict=True), key=lambda pair: -pair[1])
+    return [(c, float(score)) for c, score in ranked[:limit] if score > 0.1]
+
+
+def tracked_case(*, number: str, token: str) -> Case | None:
+    """A case for its resident: the number and the secret token from their receipt must both match."""
+    case = Case.objects.select_related("department", "dong", "primary").filter(number=number).first()
+    if case is None or not token or not _same(case.token, token):
+        return None
+    return case
+
+
+def _same(a: str, b: str) -> bool:
+    from django.utils.crypto import constant_time_compare
+
+    return constant_time_compare(a, b)
+
+
+def published_answers() -> QuerySet[Case]:
+    """Answered cases whose residents allowed publication."""
+    return (
+        Case.objects.filter(
+            consent_publish=True, status__in=[Status.ANSWERED, Status.CLOSED], primary__isnull=True
+        )
+        .select_related("department", "dong", "category")
+        .order_by("-answered_at")
+    )
+
+
+def confirmed_routing_examples() -> list[tuple[str, str, str, str, bool]]:
+    """(number, text, department code, kind, urgent) of cases whose department an officer confirmed by
+    answering them, including every transfer's final department."""
+    rows = Case.objects.filter(
+        status__in=[Status.ANSWERED, Status.CLOSED], department__isnull=False
+    ).values_list("number", "text", "department__code", "kind", "urgent")
+    return [(n, t, d, k, bool(u)) for n, t, d, k, u in rows]
+
+
+def counts_by_department() -> dict[int, dict[str, int]]:
+    rows = (
+        Case.objects.exclude(department=None)
+        .values("department_id")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=timezone.now())),
+        )
+    )
+    return {row["department_id"]: row for row in rows}

@@ -1,0 +1,172 @@
+"""Intake: whatever a resident sends, from any channel, becomes one stored case before anything else.
+
+Storing is idempotent on (channel, external id): a retried webhook or a double-submitted form returns
+the case made the first time. Routing and notifications run after the commit, in tasks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from sotong.core.crypto import digest
+from sotong.organisation.models import Dong
+from sotong.voice.choices import Kind, LocationSource, Status
+from sotong.voice.models import Attachment, Case, CaseCounter, CaseEvent, CaseMessage, ServiceCategory
+from sotong.voice.routing import urgent
+from sotong.voice.routing.text import language_of
+
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo already checked and cleaned (see voice.uploads): re-encoded bytes without metadata."""
+
+    content: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    lat: Decimal | None = None
+    lon: Decimal | None = None
+
+
+@dataclass
+class Submission:
+    channel: str
+    external_id: str
+    text: str
+    kind: str | None = None
+    title: str = ""
+    category: ServiceCategory | None = None
+    dong: Dong | None = None
+    address_text: str = ""
+    lat: Decimal | None = None
+    lon: Decimal | None = None
+    location_source: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    consent_contact: bool = False
+    consent_publish: bool = False
+    consent_photo_location: bool = False
+    channel_user: str = ""
+    photos: list[Photo] = field(default_factory=list)
+    received_at: datetime | None = None
+    message_id: str = ""  # the channel's id of the first message (e.g. an e-mail's Message-ID)
+
+
+def _next_number(year: int) -> str:
+    # The increment locks the counter row until the case is committed, so numbers never repeat.
+    if not CaseCounter.objects.filter(year=year).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(year=year, last=1)
+        except IntegrityError:
+            CaseCounter.objects.filter(year=year).update(last=F("last") + 1)
+    last = CaseCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"{year}-{last:06d}"
+
+
+def normalise_phone(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
+
+
+def case_receive(*, submission: Submission) -> tuple[Case, bool]:
+    """Store what the resident sent. Returns (case, created)."""
+    existing = Case.objects.filter(channel=submission.channel, external_id=submission.external_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            case = _store(submission)
+    except IntegrityError:
+        # The same message arrived twice at once: the other request stored it.
+        existing = Case.objects.filter(channel=submission.channel, external_id=submission.external_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return case, True
+
+
+def _store(s: Submission) -> Case:
+    from sotong.voice.tasks import route_case
+
+    received_at = s.received_at or timezone.now()
+    text = s.text.strip()[:MAX_TEXT]
+    flags = urgent.detect(f"{s.title}\n{text}")
+    phone = normalise_phone(s.contact_phone) if s.consent_contact else ""
+    email = s.contact_email.strip().lower() if s.consent_contact else ""
+    location_source = s.location_source
+    lat, lon = s.lat, s.lon
+    photo_location = (
+        next((p for p in s.photos if p.lat is not None), None) if s.consent_photo_location else None
+    )
+    if lat is None and photo_location is not None:
+        lat, lon, location_source = photo_location.lat, photo_location.lon, LocationSource.PHOTO
+    if not location_source:
+        location_source = LocationSource.PIN if lat is not None else LocationSource.DONG if s.dong else ""
+    case = Case.objects.create(
+        number=_next_number(received_at.astimezone(timezone.get_default_timezone()).year),
+        channel=s.channel,
+        external_id=s.external_id[:200],
+        channel_user=s.channel_user[:200],
+        kind=s.kind or (s.category.kind if s.category else Kind.REPORT),
+        category=s.category,
+        title=s.title.strip()[:200],
+        text=text,
+        language=language_of(text),
+        dong=s.dong,
+        address_text=s.address_text.strip()[:200],
+        lat=lat,
+        lon=lon,
+        location_source=location_source,
+        contact_name=s.contact_name.strip()[:60] if s.consent_contact else "",
+        contact_phone=phone,
+        contact_email=email,
+        contact_digest=digest(phone or email) if (phone or email) else "",
+        consent_contact=s.consent_contact,
+        consent_publish=s.consent_publish,
+        consent_photo_location=s.consent_photo_location,
+        status=Status.RECEIVED,
+        urgent=flags.urgent,
+        life_risk=flags.life_risk,
+        urgent_reason=", ".join(flags.reasons)[:200],
+        received_at=received_at,
+    )
+    CaseMessage.objects.create(
+        case=case,
+        direction=CaseMessage.Direction.INBOUND,
+        body=text,
+        channel=s.channel,
+        external_id=s.message_id[:200],
+    )
+    CaseEvent.objects.create(case=case, kind="received", detail={"channel": s.channel}, public=True)
+    for photo in s.photos:
+        sha = hashlib.sha256(photo.content).hexdigest()
+        attachment = Attachment(
+            case=case,
+            content_type=photo.content_type,
+            size=len(photo.content),
+            width=photo.width,
+            height=photo.height,
+            sha256=sha,
+            lat=photo.lat if s.consent_photo_location else None,
+            lon=photo.lon if s.consent_photo_location else None,
+        )
+        attachment.file.save(
+            f"{case.number}-{sha[:12]}.{photo.extension}", ContentFile(photo.content), save=False
+        )
+        attachment.save()
+    queue = "urgent" if case.urgent else "default"
+    transaction.on_commit(partial(route_case.using(queue_name=queue).enqueue, case_id=case.pk))
+    return case
