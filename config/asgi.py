@@ -1,8 +1,11 @@
-"""The ASGI application: Django for HTTP, Channels for websockets."""
+"""The ASGI application: Django for HTTP, Channels for websockets, and a lifespan that (in the
+embedded shape) relays events raised by the task worker to this process's channel layer."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
@@ -13,12 +16,38 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from sotong.core.events import relay_events  # noqa: E402
 
-application = ProtocolTypeRouter(
+router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+
+async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    stop = asyncio.Event()
+    relay: asyncio.Task[None] | None = None
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            if not settings.REDIS_URL:
+                relay = asyncio.create_task(relay_events(stop))
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            stop.set()
+            if relay is not None:
+                await relay
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "lifespan":
+        await lifespan(scope, receive, send)
+        return
+    await router(scope, receive, send)

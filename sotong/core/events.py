@@ -1,15 +1,33 @@
-"""Realtime events for browsers, sent over the channel layer only after the transaction commits."""
+"""Realtime events for browsers, sent over the channel layer only after the transaction commits.
+
+With Redis every process reaches the one channel layer. In the embedded shape the layer lives in the
+web server's memory, so a process that is not the web server (the task worker, a command) writes the
+event to the database and the web server relays it (see ``relay_events``).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import os
 import re
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^a-zA-Z0-9_.-]")
+WEB_PROCESS_ENV = "SOTONG_PROCESS"
+RELAY_INTERVAL = 0.3
+RELAY_KEEP = timedelta(minutes=2)
 
 
 def group_name(*parts: str | int) -> str:
@@ -17,7 +35,17 @@ def group_name(*parts: str | int) -> str:
     return ".".join(_UNSAFE.sub("_", str(part)) for part in parts)[:99]
 
 
+def relay_needed() -> bool:
+    """True in a process of the embedded shape that is not the web server."""
+    return not settings.REDIS_URL and os.environ.get(WEB_PROCESS_ENV) != "web"
+
+
 def send_event(group: str, event: dict[str, Any]) -> None:
+    if relay_needed():
+        from sotong.core.models import RelayedEvent
+
+        RelayedEvent.objects.create(group=group, payload=event)
+        return
     layer = get_channel_layer()
     if layer is None:
         return
@@ -26,3 +54,49 @@ def send_event(group: str, event: dict[str, Any]) -> None:
 
 def send_event_on_commit(group: str, event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: send_event(group, event))
+
+
+@database_sync_to_async
+def _fetch(after: int) -> list[tuple[int, str, dict[str, Any]]]:
+    from sotong.core.models import RelayedEvent
+
+    return list(
+        RelayedEvent.objects.filter(pk__gt=after).order_by("pk").values_list("pk", "group", "payload")[:500]
+    )
+
+
+@database_sync_to_async
+def _start_position() -> int:
+    from sotong.core.models import RelayedEvent
+
+    RelayedEvent.objects.filter(created_at__lt=timezone.now() - RELAY_KEEP).delete()
+    last = RelayedEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return int(last or 0)
+
+
+@database_sync_to_async
+def _prune() -> None:
+    from sotong.core.models import RelayedEvent
+
+    RelayedEvent.objects.filter(created_at__lt=timezone.now() - RELAY_KEEP).delete()
+
+
+async def relay_events(stop: asyncio.Event) -> None:
+    """Run in the web server's event loop: pass relayed events to the in-memory channel layer."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    last = await _start_position()
+    rounds = 0
+    while not stop.is_set():
+        try:
+            for pk, group, payload in await _fetch(last):
+                await layer.group_send(group, {"type": "event.message", "event": payload})
+                last = pk
+            rounds += 1
+            if rounds % 200 == 0:
+                await _prune()
+        except Exception:
+            logger.exception("relaying events failed; trying again")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=RELAY_INTERVAL)

@@ -61,3 +61,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RelayedEvent(models.Model):
+    """A realtime event raised outside the web server in the embedded shape (by the task worker, say),
+    waiting for the web server to pass it to its in-memory channel layer. With Redis this table is
+    unused: every process reaches the channel layer directly."""
+
+    group = models.CharField(max_length=100)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.created_at:%H:%M:%S}"

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from sotong.core.events import WEB_PROCESS_ENV
 
 
 class Command(BaseCommand):
@@ -27,12 +30,15 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Static files are not collected ({manifest} is missing): run `sotong collectstatic`."
                 )
+        # This process (and uvicorn's workers, which inherit it) holds the channel layer in the
+        # embedded shape: events from other processes are relayed to it (core.events).
+        os.environ[WEB_PROCESS_ENV] = "web"
         uvicorn.run(
             "config.asgi:application",
             host=options["host"],
             port=options["port"],
             workers=options["workers"],
-            lifespan="off",
+            lifespan="on",
             proxy_headers=True,
             forwarded_allow_ips=options["forwarded_allow_ips"],
             log_level="info",
