@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -243,7 +244,7 @@ class CaseMessage(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
     external_id = models.CharField(max_length=200, blank=True)  # e.g. the e-mail's Message-ID
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -256,7 +257,7 @@ class CaseEvent(models.Model):
     """The case's history: every routing decision, transfer, deadline change and status change."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     kind = models.CharField(max_length=30)
     detail = models.JSONField(default=dict, blank=True)
