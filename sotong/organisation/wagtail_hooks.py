@@ -4,18 +4,23 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from sotong.organisation import admin_views
+from sotong.core.models import Notification
+from sotong.organisation import admin_views, notifications_views
 from sotong.organisation.models import Bureau, Closure, Department, Dong, Membership, OfficerAssignment
+from sotong.organisation.notifications_views import staff_id
 from sotong.organisation.permissions import DepartmentPermissionPolicy
 from sotong.organisation.selectors import (
     can_edit_department,
@@ -37,7 +42,48 @@ def register_admin_urls() -> list[Any]:
             admin_views.DepartmentView.as_view(),
             name="organisation_admin_department",
         ),
+        path(
+            "notifications/", notifications_views.notification_list, name="organisation_admin_notifications"
+        ),
+        path(
+            "notifications/<int:pk>/open/",
+            notifications_views.notification_open,
+            name="organisation_admin_notification_open",
+        ),
+        path(
+            "notifications/read-all/",
+            notifications_views.notification_read_all,
+            name="organisation_admin_notifications_read_all",
+        ),
     ]
+
+
+class NotificationsMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_authenticated)
+
+    def render_component(self, request: HttpRequest) -> Any:
+        unread = Notification.objects.filter(user_id=staff_id(request), read_at__isnull=True).count()
+        label = f"{self.label} ({unread})" if unread else self.label
+        return LinkMenuItemComponent(
+            self.name, label, self.url, icon_name=self.icon_name, classname=self.classname
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_notifications_menu_item() -> MenuItem:
+    return NotificationsMenuItem(
+        _("알림"), reverse("organisation_admin_notifications"), icon_name="warning", order=110
+    )
+
+
+@hooks.register("insert_global_admin_js")
+def staff_live_js() -> str:
+    return format_html(
+        '<script src="{}" data-css="{}" defer></script>',
+        static("organisation/js/staff-live.js"),
+        static("organisation/js/staff-live.css"),
+    )
 
 
 class StaffMenuItem(MenuItem):
