@@ -8,12 +8,16 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from sotong.core import health
+from sotong.voice import kakao as voice_kakao
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Called by Kakao i Open Builder, not by browsers: one address whatever the resident's language.
+    path("kakao/skill/", voice_kakao.skill, name="kakao_skill"),
+    path("open311/v2/", include("sotong.voice.open311.urls")),
 ]
 
 if settings.DEBUG:

@@ -20,7 +20,7 @@ from sotong.voice.masking import mask_text
 from sotong.voice.models import Attachment, Case, CaseMessage
 from sotong.voice.services.intake import Submission, case_receive, normalise_phone
 
-SUBMIT_LIMIT = Limit("voice.submit", count=10, seconds=600)
+SUBMIT_LIMIT = Limit("voice.submit", count=settings.VOICE_SUBMIT_LIMIT, seconds=600)
 LOOKUP_LIMIT = Limit("voice.lookup", count=20, seconds=600)
 
 

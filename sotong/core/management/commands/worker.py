@@ -15,6 +15,12 @@ class Command(BaseCommand):
             "--queues", default="default,urgent", help="Comma-separated queues (default: all)."
         )
         parser.add_argument("--burst", action="store_true", help="Run what is queued, then exit.")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=0.1,
+            help="Embedded shape: seconds between polls of an empty queue (lower: faster pickup, more queries).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         queues = [q.strip() for q in options["queues"].split(",") if q.strip()]
@@ -28,5 +34,5 @@ class Command(BaseCommand):
                 queue_name=",".join(queues),
                 batch=options["burst"],
                 reload=False,
-                interval=0.5,
+                interval=options["interval"],
             )

@@ -1,0 +1,302 @@
+"""Intake benchmark: residents' messages stored per second through the real homepage form, and the
+time from stored to routed, on the embedded shape (SQLite, database task queue) and the scaled shape
+(PostgreSQL + Redis, RQ), each with one web server process and one worker process.
+
+    .venv/bin/python bench/intake.py [--requests 1200] [--concurrency 16] [--shapes sqlite,postgres]
+
+Prints a table and writes bench/results/intake.json. Targets (issue 3): >= 200 stored/s, routing p95
+<= 50 ms from stored to routed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+REDIS = "redis://127.0.0.1:6379/12"
+TEXTS = [
+    "당산역 4번 출구 앞 보도블록이 깨져서 걸려 넘어질 뻔했어요.",
+    "우리 골목 가로등이 사흘째 꺼져 있어 밤에 너무 어둡습니다.",
+    "공원 놀이터 그네 줄이 끊어져 있어요. 아이들이 다칠까 걱정입니다.",
+    "아파트 앞에 불법 주차 차량이 매일 밤 소화전을 막고 있습니다.",
+    "쓰레기 수거가 이틀째 안 되어 골목에 악취가 심합니다.",
+    "기초연금 신청은 어디서 어떻게 하나요?",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def sotong(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "sotong", *args], cwd=ROOT, env=env, **kwargs)  # type: ignore[call-overload]
+
+
+def run(*args: str, env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "sotong", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+def prepare(shape: str, workdir: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "1",
+        "SOTONG_DATA_DIR": str(workdir),
+        "VOICE_SUBMIT_LIMIT": "100000000",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    if shape == "postgres":
+        name = f"sotong_bench_{secrets.token_hex(3)}"
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+        env["REDIS_URL"] = REDIS
+        env["CHANNEL_LAYER_PREFIX"] = f"bench-{name}"
+        env["BENCH_DATABASE"] = name
+        import redis
+
+        redis.Redis.from_url(REDIS).flushdb()
+    started = time.perf_counter()
+    run("migrate", env=env)
+    run("load_sample_district", env=env)
+    run("load_service_categories", env=env)
+    # Train the routing model once, outside the measurement.
+    run("shell", "-c", "from sotong.voice import routing; routing.get_model()", env=env)
+    env["BENCH_SETUP_SECONDS"] = f"{time.perf_counter() - started:.1f}"
+    return env
+
+
+def drop(env: dict[str, str]) -> None:
+    name = env.get("BENCH_DATABASE")
+    if not name:
+        return
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_up(url: str, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+async def post_all(base: str, count: int, concurrency: int, rate: float | None = None) -> tuple[float, int]:
+    """POST ``count`` cases through the form; returns (seconds, failures)."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        page = await client.get("/voice/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, "no CSRF token on the form"
+        csrf = token.group(1)
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for n in range(count):
+            queue.put_nowait(n)
+        failures = 0
+        start = time.perf_counter()
+
+        async def worker() -> None:
+            nonlocal failures
+            while True:
+                try:
+                    n = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                if rate:
+                    delay = start + n / rate - time.perf_counter()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                response = await client.post(
+                    "/voice/",
+                    data={
+                        "csrfmiddlewaretoken": csrf,
+                        "kind": "report",
+                        "text": f"{TEXTS[n % len(TEXTS)]} ({n})",
+                        "submission_id": secrets.token_hex(16),
+                        "website": "",
+                    },
+                    headers={"Referer": base + "/voice/"},
+                )
+                if response.status_code != 302:
+                    failures += 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - start, failures
+
+
+def routing_latencies(env: dict[str, str], since_id: int) -> tuple[int, list[float]]:
+    code = (
+        "import json; from sotong.voice.models import Case; "
+        f"rows = Case.objects.filter(pk__gt={since_id}).values_list('received_at', 'routed_at'); "
+        "print(json.dumps([(r - s).total_seconds() * 1000 if r else None for s, r in rows]))"
+    )
+    out = (
+        subprocess.run(
+            [sys.executable, "-m", "sotong", "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    values = json.loads(out)
+    return len(values), [v for v in values if v is not None]
+
+
+def max_case_id(env: dict[str, str]) -> int:
+    out = (
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "sotong",
+                "shell",
+                "-c",
+                "from sotong.voice.models import Case; print(Case.objects.order_by('-pk').values_list('pk', flat=True).first() or 0)",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    return int(out)
+
+
+def wait_routed(env: dict[str, str], since_id: int, expected: int, timeout: float = 90) -> list[float]:
+    end = time.monotonic() + timeout
+    while True:
+        total, latencies = routing_latencies(env, since_id)
+        if len(latencies) >= expected or time.monotonic() > end:
+            return latencies
+        time.sleep(1)
+
+
+def bench_shape(shape: str, requests: int, concurrency: int) -> dict[str, object]:
+    workdir = Path(tempfile.mkdtemp(prefix=f"sotong-bench-{shape}-"))
+    env = prepare(shape, workdir)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    web = sotong("serve", "--port", str(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = None
+    try:
+        wait_up(base + "/healthz")
+        # Burst: stored per second (the worker is not running, so the web server has the CPU).
+        burst_seconds, burst_failures = asyncio.run(post_all(base, requests, concurrency))
+        worker_args = ["worker"] if shape == "postgres" else ["worker", "--interval", "0.02"]
+        worker = sotong(*worker_args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        drain_start = time.perf_counter()
+        backlog = wait_routed(env, 0, requests)
+        drain_seconds = time.perf_counter() - drain_start
+        # Steady: a realistic rate with the worker running; time from stored to routed.
+        since = max_case_id(env)
+        steady_count = 150
+        steady_seconds, steady_failures = asyncio.run(post_all(base, steady_count, 4, rate=15))
+        latencies = wait_routed(env, since, steady_count)
+    finally:
+        for process in (web, worker):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+        for process in (web, worker):
+            if process is not None:
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        drop(env)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {
+        "shape": shape,
+        "setup_seconds": float(env["BENCH_SETUP_SECONDS"]),
+        "requests": requests,
+        "concurrency": concurrency,
+        "stored_per_second": round(requests / burst_seconds, 1),
+        "failures": burst_failures + steady_failures,
+        "backlog_routed": len(backlog),
+        "backlog_routes_per_second": round(len(backlog) / drain_seconds, 1) if drain_seconds else None,
+        "steady_rate_per_second": round(steady_count / steady_seconds, 1),
+        "routing_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "routing_p95_ms": round(percentile(latencies, 0.95), 1) if latencies else None,
+        "routing_max_ms": round(max(latencies), 1) if latencies else None,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=1200)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--shapes", default="sqlite,postgres")
+    args = parser.parse_args()
+    results = [bench_shape(shape, args.requests, args.concurrency) for shape in args.shapes.split(",")]
+    columns = [
+        ("shape", "shape"),
+        ("stored_per_second", "stored/s"),
+        ("failures", "failed"),
+        ("backlog_routes_per_second", "routed/s (backlog)"),
+        ("steady_rate_per_second", "steady in/s"),
+        ("routing_p50_ms", "route p50 ms"),
+        ("routing_p95_ms", "route p95 ms"),
+        ("routing_max_ms", "route max ms"),
+    ]
+    print(
+        "Intake: one web server and one worker process on this machine (target >= 200 stored/s, p95 <= 50 ms)"
+    )
+    print(" | ".join(title for _key, title in columns))
+    for row in results:
+        print(" | ".join(str(row[key]) for key, _title in columns))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "intake.json").write_text(json.dumps({"results": results}, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
