@@ -213,7 +213,7 @@ def max_case_id(env: dict[str, str]) -> int:
 def wait_routed(env: dict[str, str], since_id: int, expected: int, timeout: float = 90) -> list[float]:
     end = time.monotonic() + timeout
     while True:
-        total, latencies = routing_latencies(env, since_id)
+        _total, latencies = routing_latencies(env, since_id)
         if len(latencies) >= expected or time.monotonic() > end:
             return latencies
         time.sleep(1)
