@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -98,9 +99,15 @@ class DirectoryPage(RoutablePageMixin, Page):
 
 def duty_summary(department: Any) -> list[tuple[str, str]]:
     """Group weekdays with the same hours: [("월–금", "09:00–18:00")]."""
-    from django.utils.translation import gettext as _g
-
-    names = [_g("월"), _g("화"), _g("수"), _g("목"), _g("금"), _g("토"), _g("일")]
+    names = [
+        gettext("월"),
+        gettext("화"),
+        gettext("수"),
+        gettext("목"),
+        gettext("금"),
+        gettext("토"),
+        gettext("일"),
+    ]
     rows = sorted(department.duty_hours.all(), key=lambda h: h.weekday)
     groups: list[tuple[list[int], str]] = []
     for hours in rows:

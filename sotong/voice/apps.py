@@ -8,3 +8,7 @@ class VoiceConfig(AppConfig):
     name = "sotong.voice"
     label = "voice"
     verbose_name = _("통합 소통 창구")
+
+    def ready(self) -> None:
+        # Registers voice as the handler of inbound e-mail (connectors never import the domain).
+        from sotong.voice import email_intake  # noqa: F401

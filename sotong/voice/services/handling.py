@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sotong.core.audit import audit_record
@@ -24,7 +24,7 @@ from sotong.voice.choices import Kind, Status
 from sotong.voice.deadlines import deadline_for, extended_deadline
 from sotong.voice.models import Case, CaseEvent, CaseMessage
 from sotong.voice.selectors import can_handle_case
-from sotong.voice.services.notify import notify_resident
+from sotong.voice.services.notify import notify_resident, resident_language
 
 MAX_REPLY = 8000
 
@@ -216,11 +216,13 @@ def case_extend(*, case: Case, until: datetime, reason: str, by: Any) -> Case:
         until=until.isoformat(),
         reason=reason,
     )
+    with translation.override(resident_language(case)):
+        body = _("처리 기한을 연장합니다. 사유: %(reason)s") % {"reason": reason.strip()}
     notice = CaseMessage.objects.create(
         case=case,
         direction=CaseMessage.Direction.OUTBOUND,
         purpose=CaseMessage.Purpose.INTERIM,
-        body=_("처리 기한을 연장합니다. 사유: %(reason)s") % {"reason": reason.strip()},
+        body=body,
         author=by,
     )
     notify_resident(case=case, message=notice)

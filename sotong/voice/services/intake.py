@@ -151,7 +151,9 @@ def _store(s: Submission) -> Case:
         external_id=s.message_id[:200],
         created_at=received_at,
     )
-    CaseEvent.objects.create(case=case, kind="received", detail={"channel": s.channel}, public=True, at=received_at)
+    CaseEvent.objects.create(
+        case=case, kind="received", detail={"channel": s.channel}, public=True, at=received_at
+    )
     for photo in s.photos:
         sha = hashlib.sha256(photo.content).hexdigest()
         attachment = Attachment(

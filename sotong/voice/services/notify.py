@@ -17,8 +17,13 @@ from sotong.voice.models import Case, CaseMessage
 LANGUAGE_CODES = {"ko": "ko", "en": "en", "zh": "zh-hans"}
 
 
+def resident_language(case: Case) -> str:
+    """The Django language code of the language the resident wrote in."""
+    return LANGUAGE_CODES.get(case.language, "ko")
+
+
 def tracking_url(case: Case) -> str:
-    with translation.override(LANGUAGE_CODES.get(case.language, "ko")):
+    with translation.override(resident_language(case)):
         path = reverse("voice:track", kwargs={"number": case.number}) + f"?t={case.token}"
     return f"{settings.SITE_URL}{path}"
 
@@ -29,7 +34,7 @@ def _when(value: Any) -> str:
 
 def compose(case: Case, message: CaseMessage) -> tuple[str, str]:
     """(subject, text) for the resident, in their language."""
-    with translation.override(LANGUAGE_CODES.get(case.language, "ko")):
+    with translation.override(resident_language(case)):
         district = _("영등포구")
         department = case.department.name if case.department else _("통합접수(소통홍보과)")
         if message.purpose == CaseMessage.Purpose.ACKNOWLEDGEMENT:

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sotong.accounts.roles import Role
@@ -23,7 +23,7 @@ from sotong.voice.choices import Status
 from sotong.voice.deadlines import deadline_for, first_response_due
 from sotong.voice.models import Case, CaseEvent, CaseMessage
 from sotong.voice.services.duplicates import find_primary
-from sotong.voice.services.notify import notify_resident
+from sotong.voice.services.notify import notify_resident, resident_language
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +119,11 @@ def _decide(case: Case) -> dict[str, Any]:
 
 def acknowledge(*, case: Case) -> CaseMessage:
     """The first response: case number, who answers, by when — sent at once on the resident's channel."""
-    if case.department is not None:
-        body = _("%(department)s에서 처리합니다.") % {"department": case.department.name_ko}
-    else:
-        body = _("통합접수 담당자가 담당 부서를 정하고 있습니다.")
+    with translation.override(resident_language(case)):
+        if case.department is not None:
+            body = _("%(department)s에서 처리합니다.") % {"department": case.department.name}
+        else:
+            body = _("통합접수 담당자가 담당 부서를 정하고 있습니다.")
     message = CaseMessage.objects.create(
         case=case,
         direction=CaseMessage.Direction.OUTBOUND,

@@ -69,15 +69,16 @@ class Command(BaseCommand):
             "worker": [*base, "worker"],
             "scheduler": [*base, "scheduler"],
         }
-        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
             stopping = True
 
+        # Before the children exist: a signal while they start must not leave them orphaned.
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
 
         url = f"http://{host}:{port}/"
         announced = False
