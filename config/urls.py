@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,6 +13,7 @@ from sotong.core import health
 from sotong.voice import kakao as voice_kakao
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static("sotong/img/favicon.svg"), permanent=True)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),

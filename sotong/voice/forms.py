@@ -80,7 +80,11 @@ class CaseForm(forms.Form):
     )
     submission_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
     # Left empty by people; bots fill it in.
-    website = forms.CharField(required=False, label=_("비워 두세요"))
+    website = forms.CharField(
+        required=False,
+        label=_("비워 두세요"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -58,6 +58,9 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
             url = (translations[code].get_url(request) or "/") + suffix
         else:
             url = translate_url(request.path, code)
+            # Keep the query: a tracking page's token, a search, a filter.
+            if request.META.get("QUERY_STRING"):
+                url += "?" + request.META["QUERY_STRING"]
         links.append(
             {
                 "code": code,

@@ -46,7 +46,7 @@ def is_overdue(case: Any) -> bool:
 def bar_chart(rows: list[tuple[str, int]], title: str, unit: str = "") -> SafeString:
     """A horizontal bar chart as inline SVG with a title; the same numbers stand in a table beside it."""
     if not rows:
-        return format_html("")
+        return SafeString("")
     top = max(n for _, n in rows) or 1
     bar_h, gap, label_w, width = 22, 6, 150, 560
     height = len(rows) * (bar_h + gap) + gap

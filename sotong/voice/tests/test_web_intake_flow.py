@@ -102,3 +102,14 @@ def test_html_in_a_message_is_shown_as_text(district: Any) -> None:
     page = client.get(f"/voice/track/{case.number}/", {"t": case.token})
     assert "<script>alert('x')</script>" not in page.text
     assert "&lt;script&gt;" in page.text
+
+
+def test_the_language_switcher_keeps_the_tracking_token(district: Any) -> None:
+    client = Client()
+    client.post("/voice/", form_data())
+    case = Case.objects.get()
+    page = client.get(f"/voice/track/{case.number}/", {"t": case.token})
+    assert f'href="/en/voice/track/{case.number}/?t={case.token}"' in page.text
+    english = client.get(f"/en/voice/track/{case.number}/", {"t": case.token})
+    assert english.status_code == 200
+    assert "Status" in english.text
