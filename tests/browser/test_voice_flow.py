@@ -4,7 +4,6 @@ axe-core clean on every resident page on the way."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any
