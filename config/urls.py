@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.templatetags.static import static
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -12,8 +13,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from sotong.core import health
 from sotong.voice import kakao as voice_kakao
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: with hashed static names the URL is only known once collected.
+    return redirect(static_url("sotong/img/favicon.svg"), permanent=True)
+
+
 urlpatterns = [
-    path("favicon.ico", RedirectView.as_view(url=static("sotong/img/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
