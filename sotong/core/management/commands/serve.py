@@ -18,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
         parser.add_argument(
+            "--access-log",
+            action="store_true",
+            help="Log every request (usually the proxy in front does this).",
+        )
+        parser.add_argument(
             "--forwarded-allow-ips",
             default="127.0.0.1",
             help="Proxies whose X-Forwarded-* headers are trusted (comma-separated, or *).",
@@ -42,5 +47,6 @@ class Command(BaseCommand):
             proxy_headers=True,
             forwarded_allow_ips=options["forwarded_allow_ips"],
             log_level="info",
+            access_log=options["access_log"],
             server_header=False,
         )
