@@ -23,7 +23,10 @@ def _copy_data(tmp_path: Path) -> tuple[Path, Path]:
 
 def _empty_district() -> None:
     from sotong.organisation.models import Membership, OfficerAssignment
+    from sotong.voice.models import Case, ServiceCategory
 
+    Case.objects.all().delete()
+    ServiceCategory.objects.all().delete()
     OfficerAssignment.objects.all().delete()
     Membership.objects.all().delete()
     DutyHours.objects.all().delete()
