@@ -27,7 +27,7 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.CharField(max_length=500, blank=True)
-    external_id = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(max_length=200, blank=True, db_index=True)
     # What the delivery carries, e.g. "voice.casemessage:42", so the domain can show its status.
     subject = models.CharField(max_length=100, db_index=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -186,6 +186,7 @@ class Case(models.Model):
             models.Index(fields=["department", "status", "deadline"]),
             models.Index(fields=["status", "received_at"]),
             models.Index(fields=["consent_publish", "status"]),
+            models.Index(fields=["channel", "channel_user"]),
         ]
         verbose_name = _("민원")
         verbose_name_plural = _("민원")
@@ -243,7 +244,7 @@ class CaseMessage(models.Model):
     body = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     channel = models.CharField(max_length=20, choices=Channel.choices, blank=True)
-    external_id = models.CharField(max_length=200, blank=True)  # e.g. the e-mail's Message-ID
+    external_id = models.CharField(max_length=200, blank=True, db_index=True)  # e.g. the e-mail's Message-ID
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
