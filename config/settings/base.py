@@ -422,6 +422,9 @@ if SMS_ENABLED:
 VOICE_ROUTING_THRESHOLD = float(os.environ.get("VOICE_ROUTING_THRESHOLD", "0.5"))
 VOICE_SUBMIT_LIMIT = env_int("VOICE_SUBMIT_LIMIT", default=10)
 VOICE_MAX_PHOTO_BYTES = env_int("VOICE_MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
+# Open311 clients: POSTs per 10 minutes from one address and with one API key.
+OPEN311_POST_LIMIT_PER_IP = env_int("OPEN311_POST_LIMIT_PER_IP", default=120)
+OPEN311_POST_LIMIT_PER_KEY = env_int("OPEN311_POST_LIMIT_PER_KEY", default=600)
 
 # Scheduler: exactly one may run; it holds a lease in Redis (scaled) or the database (embedded).
 SCHEDULER_LEASE_SECONDS = env_int("SCHEDULER_LEASE_SECONDS", default=30)
