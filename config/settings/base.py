@@ -214,7 +214,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 gives connections a 5 s socket timeout, the same as channels_redis's
+                # blocking receive, which then drops idle websockets (django/channels_redis#422).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "sotong"),
                 "capacity": 1000,
                 "expiry": 60,

@@ -39,19 +39,24 @@ def test_the_department_page_lists_what_it_handles(page: Any, resident_site: str
             assert items == _handles("roads", resident_page.lang)
 
 
+# The standard public title, in the reader's language.
+PUBLIC_TITLE = {"ko": "SNS 소통 주무관", "en": "SNS communication officer", "zh-Hans": "SNS沟通专员"}
+
+
 def test_the_directory_and_department_pages_show_sns_officers_by_public_title_not_by_name(
     page: Any, resident_site: str, subtests: Any
 ) -> None:
     for resident_page in [*DIRECTORY, *DEPARTMENT]:
         with subtests.test(resident_page.name):
             open_page(page, resident_site, resident_page)
+            title = PUBLIC_TITLE[resident_page.lang]
 
             if resident_page in DEPARTMENT:
                 answers = page.locator("dl.facts dt + dd").all_inner_texts()
-                assert answers.count("SNS 소통 주무관") == 2  # the primary (정) and the backup (부)
+                assert answers.count(title) == 2  # the primary (정) and the backup (부)
             else:
                 roads = page.locator("li.department").filter(
                     has=page.locator("a[href$='/departments/roads/']")
                 )
-                assert "SNS 소통 주무관" in roads.locator(".department__officer").inner_text()
+                assert title in roads.locator(".department__officer").inner_text()
             assert _names_shown(page) == []

@@ -1,0 +1,101 @@
+"""`sotong demo`: one command runs web server, worker and scheduler, and stops all three cleanly."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import signal
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import (
+    DEMO_DB_FILE,
+    DemoSeed,
+    Process,
+    Processes,
+    child_pids,
+    free_port,
+    http_get,
+    pid_alive,
+    process_env,
+)
+
+# No test database here (the demo has its own), so these run after every database test, while
+# conftest.demo_seed prepares the demo's data folder in the background.
+HANGUL = re.compile(r"[가-힣]")
+STOP_WITHIN = 15.0
+
+
+@pytest.fixture
+def seed_data_dir(demo_seed: DemoSeed | None) -> Path:
+    assert demo_seed is not None
+    return demo_seed.ready()
+
+
+def start_demo(processes: Processes, env: dict[str, str], seed: Path, data_dir: Path) -> tuple[Process, int]:
+    shutil.copytree(seed, data_dir)
+    port = free_port()
+    demo = processes.start(
+        ["demo", "--port", str(port)], env={**env, "SOTONG_DATA_DIR": str(data_dir)}, name="demo"
+    )
+    demo.wait_for(rf"Sotong demo running at http://127\.0\.0\.1:{port}/", timeout=90)
+    return demo, port
+
+
+def ctrl_c(demo: Process) -> None:
+    # A terminal's Ctrl-C reaches the demo and its children at once.
+    demo.signal_group(signal.SIGINT)
+
+
+def sigterm(demo: Process) -> None:
+    # A service manager stops the demo's own process; the demo must stop its children.
+    demo.signal(signal.SIGTERM)
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [
+        pytest.param(sigterm, id="SIGTERM-to-the-demo"),
+        pytest.param(ctrl_c, id="Ctrl-C-to-the-process-group"),
+    ],
+)
+def test_the_demo_serves_the_district_and_stops_all_its_processes(
+    processes: Processes,
+    seed_data_dir: Path,
+    tmp_path: Path,
+    stop: Callable[[Process], None],
+) -> None:
+    demo, port = start_demo(processes, process_env(), seed_data_dir, tmp_path / "data")
+
+    # The demo accounts are printed for the person who started it.
+    demo.wait_for(r"Demo staff accounts \(back office at /admin/\)")
+    demo.wait_for(r"^\s+admin\s+password: \S+\s+\(")
+    status, home = http_get(f"http://127.0.0.1:{port}/")
+    assert status == 200, home[:500]
+    assert 'lang="ko"' in home
+    assert HANGUL.search(home)
+
+    # Three children: uvicorn and the scheduler say who they are; the third is the worker.
+    web_pid = int(demo.wait_for(r"Started server process \[(\d+)\]").group(1))
+    scheduler_pid = int(demo.wait_for(r"Scheduler [^\s:]+:(\d+):\w+ running").group(1))
+    children = child_pids(demo.pid)
+    assert len(children) == 3, (children, demo.output)
+    assert {web_pid, scheduler_pid} <= children
+
+    started = time.monotonic()
+    stop(demo)
+    assert demo.wait(timeout=STOP_WITHIN + 5) == 0, demo.output
+    assert time.monotonic() - started < STOP_WITHIN, demo.output
+    assert "Demo stopped." in demo.output
+    assert "did not stop" not in demo.output
+    assert [pid for pid in children if pid_alive(pid)] == []
+
+    # The scheduler let go of its lease, so the next `sotong demo` starts at once.
+    with contextlib.closing(sqlite3.connect(tmp_path / "data" / DEMO_DB_FILE)) as db:
+        leases = db.execute("SELECT holder FROM core_lease WHERE name = 'scheduler'").fetchall()
+    assert leases == [], demo.output

@@ -1,0 +1,56 @@
+"""`sotong worker --burst` runs what was enqueued: from the database (embedded) or from RQ (with REDIS_URL).
+
+This test process enqueues with the same backend the worker reads, whatever shape this run has.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django_tasks import TaskResultStatus
+
+from sotong.core.tasks import scheduler_heartbeat
+
+from .conftest import Processes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "urgent"]}}
+RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "urgent"]}}
+
+
+def run_burst(processes: Processes, env: dict[str, str]) -> str:
+    worker = processes.start(["worker", "--burst"], env=env, name="worker --burst")
+    assert worker.wait(timeout=60) == 0, worker.output
+    return worker.output
+
+
+def test_the_embedded_worker_runs_a_task_from_the_database(
+    processes: Processes, base_env: dict[str, str]
+) -> None:
+    with override_settings(TASKS=DATABASE_TASKS):
+        result = scheduler_heartbeat.enqueue()
+        assert result.status == TaskResultStatus.READY
+
+        run_burst(processes, base_env)
+
+        result.refresh()
+        assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
+        assert result.return_value
+
+
+@pytest.mark.redis
+def test_the_rq_worker_runs_a_task_from_redis(processes: Processes, redis_env: dict[str, str]) -> None:
+    url = redis_env["REDIS_URL"]
+    queues: dict[str, Any] = {"default": {"URL": url}, "urgent": {"URL": url}}
+    with override_settings(TASKS=RQ_TASKS, RQ_QUEUES=queues):
+        result = scheduler_heartbeat.enqueue()
+        assert result.status == TaskResultStatus.READY
+
+        run_burst(processes, redis_env)
+
+        result.refresh()
+        assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
+        assert result.return_value
