@@ -61,7 +61,7 @@ def load_demo(*, stdout: Any) -> list[dict[str, str]]:
     password_hash = make_password(DEMO_PASSWORD)
 
     def account(username: str, display_name: str) -> Any:
-        user, created = User.objects.get_or_create(
+        user, _created = User.objects.get_or_create(
             username=username,
             defaults={"display_name": display_name, "is_staff": False, "password": password_hash},
         )
