@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -64,7 +65,21 @@ def run(*args: str, env: dict[str, str]) -> None:
     )
 
 
-def prepare(shape: str, workdir: Path) -> dict[str, str]:
+def _setup_key() -> str:
+    """Changes whenever a migration or the sample data changes: then the cached database is rebuilt."""
+    import hashlib
+
+    import django
+    import wagtail
+
+    digest = hashlib.sha256(f"{django.__version__}:{wagtail.__version__}".encode())
+    files = sorted(ROOT.glob("sotong/*/migrations/*.py")) + sorted(ROOT.glob("sotong/*/data/*.csv"))
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _base_env(workdir: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
@@ -77,25 +92,63 @@ def prepare(shape: str, workdir: Path) -> dict[str, str]:
     }
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
-    if shape == "postgres":
-        name = f"sotong_bench_{secrets.token_hex(3)}"
-        import psycopg
+    return env
 
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
-        env["REDIS_URL"] = REDIS
-        env["CHANNEL_LAYER_PREFIX"] = f"bench-{name}"
-        env["BENCH_DATABASE"] = name
-        import redis
 
-        redis.Redis.from_url(REDIS).flushdb()
-    started = time.perf_counter()
+def _load(env: dict[str, str]) -> None:
     run("migrate", env=env)
     run("load_sample_district", env=env)
     run("load_service_categories", env=env)
     # Train the routing model once, outside the measurement.
     run("shell", "-c", "from sotong.voice import routing; routing.get_model()", env=env)
+
+
+def prepare(shape: str, workdir: Path) -> dict[str, str]:
+    """A fresh database for the run, copied from a cached, migrated one (built on the first run)."""
+    started = time.perf_counter()
+    key = _setup_key()
+    cache = ROOT / "bench" / ".cache" / key
+    env = _base_env(workdir)
+    if shape == "sqlite":
+        if not (cache / "sotong.sqlite3").exists():
+            build = Path(tempfile.mkdtemp(prefix="sotong-bench-build-"))
+            _load(_base_env(build))
+            cache.mkdir(parents=True, exist_ok=True)
+            shutil.copy(build / "sotong.sqlite3", cache / "sotong.sqlite3")
+            shutil.copytree(build / "models", cache / "models", dirs_exist_ok=True)
+            shutil.rmtree(build, ignore_errors=True)
+        shutil.copy(cache / "sotong.sqlite3", workdir / "sotong.sqlite3")
+        shutil.copytree(cache / "models", workdir / "models", dirs_exist_ok=True)
+    else:
+        import psycopg
+        import redis
+
+        template = f"sotong_bench_tpl_{key}"
+        name = f"sotong_bench_{secrets.token_hex(3)}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (template,)).fetchone()
+            if not exists:
+                for (old,) in conn.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'sotong_bench_tpl_%'"
+                ):
+                    conn.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{template}"')
+        if not exists:
+            build_env = {
+                **env,
+                "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{template}",
+                "REDIS_URL": REDIS,
+            }
+            _load(build_env)
+            shutil.copytree(workdir / "models", cache / "models", dirs_exist_ok=True)
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        shutil.copytree(cache / "models", workdir / "models", dirs_exist_ok=True)
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+        env["REDIS_URL"] = REDIS
+        env["CHANNEL_LAYER_PREFIX"] = f"bench-{name}"
+        env["BENCH_DATABASE"] = name
+        redis.Redis.from_url(REDIS).flushdb()
     env["BENCH_SETUP_SECONDS"] = f"{time.perf_counter() - started:.1f}"
     return env
 
@@ -165,49 +218,37 @@ async def post_all(base: str, count: int, concurrency: int, rate: float | None =
         return time.perf_counter() - start, failures
 
 
+def _rows(env: dict[str, str], sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Read the benchmark's database directly (a Django shell per poll would steal the CPU measured)."""
+    if "DATABASE_URL" in env:
+        import psycopg
+
+        with psycopg.connect(env["DATABASE_URL"].replace("postgres://", "postgresql://")) as conn:
+            return list(conn.execute(sql.replace("?", "%s"), params).fetchall())
+    import sqlite3
+
+    with sqlite3.connect(Path(env["SOTONG_DATA_DIR"]) / "sotong.sqlite3", timeout=30) as conn:
+        return list(conn.execute(sql, params).fetchall())
+
+
+def _as_datetime(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
 def routing_latencies(env: dict[str, str], since_id: int) -> tuple[int, list[float]]:
-    code = (
-        "import json; from sotong.voice.models import Case; "
-        f"rows = Case.objects.filter(pk__gt={since_id}).values_list('received_at', 'routed_at'); "
-        "print(json.dumps([(r - s).total_seconds() * 1000 if r else None for s, r in rows]))"
-    )
-    out = (
-        subprocess.run(
-            [sys.executable, "-m", "sotong", "shell", "-c", code],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    values = json.loads(out)
-    return len(values), [v for v in values if v is not None]
+    rows = _rows(env, "SELECT received_at, routed_at FROM voice_case WHERE id > ?", (since_id,))
+    latencies = [
+        (_as_datetime(routed) - _as_datetime(received)).total_seconds() * 1000
+        for received, routed in rows
+        if routed is not None
+    ]
+    return len(rows), latencies
 
 
 def max_case_id(env: dict[str, str]) -> int:
-    out = (
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sotong",
-                "shell",
-                "-c",
-                "from sotong.voice.models import Case; print(Case.objects.order_by('-pk').values_list('pk', flat=True).first() or 0)",
-            ],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    return int(out)
+    return int(_rows(env, "SELECT COALESCE(MAX(id), 0) FROM voice_case")[0][0])  # type: ignore[call-overload]
 
 
 def wait_routed(env: dict[str, str], since_id: int, expected: int, timeout: float = 90) -> list[float]:
@@ -216,7 +257,65 @@ def wait_routed(env: dict[str, str], since_id: int, expected: int, timeout: floa
         _total, latencies = routing_latencies(env, since_id)
         if len(latencies) >= expected or time.monotonic() > end:
             return latencies
-        time.sleep(1)
+        time.sleep(0.5)
+
+
+WRK_SCRIPT = """
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + id)
+end
+request = function()
+  counter = counter + 1
+  local submission = string.format("%08x%08x%016x", math.random(0, 0x7fffffff), id, counter)
+  local body = "csrfmiddlewaretoken=" .. csrf .. "&kind=report&website=&submission_id=" .. submission
+    .. "&text=%EC%9A%B0%EB%A6%AC+%EA%B3%A8%EB%AA%A9+%EA%B0%80%EB%A1%9C%EB%93%B1%EC%9D%B4+%EA%BA%BC%EC%A0%B8+%EC%9E%88%EC%96%B4%EC%9A%94+" .. counter
+  return wrk.format("POST", "/voice/", nil, body)
+end
+"""
+
+
+def burst_with_wrk(base: str, seconds: int, connections: int) -> tuple[int, float, int]:
+    """(requests, seconds, failures) from wrk, a C load generator that leaves the CPU to the server."""
+    page = httpx.get(base + "/voice/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert csrf, "no CSRF token on the form"
+    cookie = page.cookies["csrftoken"]
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(f'csrf = "{csrf.group(1)}"\n' + WRK_SCRIPT)
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            "-H",
+            "Content-Type: application/x-www-form-urlencoded",
+            "-H",
+            f"Cookie: csrftoken={cookie}",
+            "-H",
+            f"Referer: {base}/voice/",
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    script.unlink()
+    done = re.search(r"(\d+) requests in ([\d.]+)(m?s)", result.stdout)
+    assert done, result.stdout
+    elapsed = float(done.group(2)) / (1000 if done.group(3) == "ms" else 1)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    return int(done.group(1)), elapsed, int(bad.group(1)) if bad else 0
 
 
 def bench_shape(shape: str, requests: int, concurrency: int) -> dict[str, object]:
@@ -229,11 +328,17 @@ def bench_shape(shape: str, requests: int, concurrency: int) -> dict[str, object
     try:
         wait_up(base + "/healthz")
         # Burst: stored per second (the worker is not running, so the web server has the CPU).
-        burst_seconds, burst_failures = asyncio.run(post_all(base, requests, concurrency))
+        if shutil.which("wrk"):
+            client = "wrk"
+            requests, burst_seconds, burst_failures = burst_with_wrk(base, 10, concurrency)
+        else:
+            client = "httpx"
+            burst_seconds, burst_failures = asyncio.run(post_all(base, requests, concurrency))
+        stored = max_case_id(env)
         worker_args = ["worker"] if shape == "postgres" else ["worker", "--interval", "0.02"]
         worker = sotong(*worker_args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         drain_start = time.perf_counter()
-        backlog = wait_routed(env, 0, requests)
+        backlog = wait_routed(env, 0, stored)
         drain_seconds = time.perf_counter() - drain_start
         # Steady: a realistic rate with the worker running; time from stored to routed.
         since = max_case_id(env)
@@ -254,6 +359,8 @@ def bench_shape(shape: str, requests: int, concurrency: int) -> dict[str, object
         shutil.rmtree(workdir, ignore_errors=True)
     return {
         "shape": shape,
+        "client": client,
+        "stored": stored,
         "setup_seconds": float(env["BENCH_SETUP_SECONDS"]),
         "requests": requests,
         "concurrency": concurrency,
