@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -21,6 +19,7 @@ from sotong.connectors.base import DeliveryError, Held
 from sotong.connectors.models import Delivery
 from sotong.connectors.registry import adapter_for
 from sotong.core.crypto import digest
+from sotong.core.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ def delivery_enqueue(
         },
     )
     if created:
-        transaction.on_commit(partial(deliver.enqueue, delivery_id=delivery.pk))
+        enqueue_on_commit(deliver, delivery_id=delivery.pk)
     return delivery
 
 
@@ -124,7 +123,7 @@ def delivery_retry(*, delivery: Delivery) -> Delivery:
     Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
         status=Delivery.Status.RETRYING, next_attempt_at=timezone.now(), attempts=0
     )
-    transaction.on_commit(partial(deliver.enqueue, delivery_id=delivery.pk))
+    enqueue_on_commit(deliver, delivery_id=delivery.pk)
     delivery.refresh_from_db()
     return delivery
 

@@ -10,7 +10,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -18,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sotong.core.crypto import digest
+from sotong.core.queue import enqueue_on_commit
 from sotong.organisation.models import Dong
 from sotong.voice.choices import Kind, LocationSource, Status
 from sotong.voice.models import Attachment, Case, CaseCounter, CaseEvent, CaseMessage, ServiceCategory
@@ -170,6 +170,5 @@ def _store(s: Submission) -> Case:
             f"{case.number}-{sha[:12]}.{photo.extension}", ContentFile(photo.content), save=False
         )
         attachment.save()
-    queue = "urgent" if case.urgent else "default"
-    transaction.on_commit(partial(route_case.using(queue_name=queue).enqueue, case_id=case.pk))
+    enqueue_on_commit(route_case.using(queue_name="urgent" if case.urgent else "default"), case_id=case.pk)
     return case
