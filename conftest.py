@@ -29,6 +29,19 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Any:
+    """Each test starts with an empty cache (rate limits, cached closures) and Korean active."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    translation.activate("ko")
+    yield
+    translation.deactivate()
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     from sotong.organisation.loading import load_district

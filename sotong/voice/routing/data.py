@@ -26,6 +26,11 @@ class Example:
     source: str  # corpus, handles, synthetic, correction
 
 
+def normalised(text: str) -> str:
+    """Text compared for sameness: case, spacing and punctuation do not count."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 def heldout_ids() -> set[str]:
     lines = HELDOUT.read_text(encoding="utf-8").splitlines()
     return {line.strip() for line in lines if line.strip() and not line.startswith("#")}

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 def routing_threshold() -> float:
-    return float(getattr(settings, "VOICE_ROUTING_THRESHOLD", 0.5))
+    return float(settings.VOICE_ROUTING_THRESHOLD)
 
 
 def case_route(*, case: Case) -> Case:
