@@ -16,7 +16,10 @@ def enqueue_on_commit(task: Task[Any, Any], **kwargs: Any) -> None:
     is enqueued after the commit, so a worker never sees a task for data that was rolled back."""
     from django_tasks_db.backend import DatabaseBackend
 
-    if isinstance(task_backends[task.backend], DatabaseBackend) and transaction.get_connection().in_atomic_block:
+    if (
+        isinstance(task_backends[task.backend], DatabaseBackend)
+        and transaction.get_connection().in_atomic_block
+    ):
         task.enqueue(**kwargs)
     else:
         transaction.on_commit(partial(task.enqueue, **kwargs))
