@@ -1,6 +1,6 @@
 """Set translations for given msgids in the catalogues and compile them (for small fixes by hand).
 
-    python scripts/translate_entries.py en '월=Mon' '화=Tue'
+python scripts/translate_entries.py en '월=Mon' '화=Tue'
 """
 
 from __future__ import annotations

@@ -335,6 +335,8 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 # inbound arrives at `sotong mailin` (an SMTP server) for VOICE_INBOUND_ADDRESS and its plus-addresses.
 EMAIL_ENABLED = env_bool("EMAIL_ENABLED", default=False)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Where the file-based backend (the demo's) writes messages instead of sending them.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(DATA_DIR / "sent-mail")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

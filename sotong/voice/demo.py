@@ -55,11 +55,29 @@ def load_demo(*, stdout: Any) -> list[dict[str, str]]:
     for code, title, body in TEMPLATES:
         department = Department.objects.filter(code=code).first() if code else None
         ReplyTemplate.objects.get_or_create(department=department, title=title, defaults={"body": body})
-    if Case.objects.filter(external_id__startswith="demo-").exists():
-        return []
-    created = _cases()
-    stdout.write(f"Demo cases: {created} (answered, open, overdue and duplicates).")
-    return []
+    _open311_key()
+    if not Case.objects.filter(external_id__startswith="demo-").exists():
+        created = _cases()
+        stdout.write(f"Demo cases: {created} (answered, open, overdue and duplicates).")
+    return [{"hint": hint} for hint in HINTS]
+
+
+DEMO_OPEN311_KEY = "sotong-demo-open311-key-0123456789abcdef"
+HINTS = [
+    "Homepage form: {base}voice/  (answers, statistics: {base}voice/answered/, {base}voice/stats/)",
+    "Open311: curl -d 'api_key=" + DEMO_OPEN311_KEY + "&service_code=streetlight&lat=37.5252&long=126.9006"
+    "&description=가로등이 꺼졌어요&email=minji@example.kr' {base}open311/v2/requests.json",
+    "KakaoTalk skill: POST a skill request to {base}kakao/skill/ with the header "
+    "X-Sotong-Skill-Secret: sotong-demo-skill-secret-0123456789abcdef (bot id sotong-demo-bot)",
+    "E-mail: send to sotong@localhost through SMTP 127.0.0.1:{mail_port}; answers are written to {sent_mail}",
+]
+
+
+def _open311_key() -> None:
+    from sotong.core.crypto import digest
+    from sotong.voice.models import Open311Key
+
+    Open311Key.objects.get_or_create(name="demo", defaults={"key_digest": digest(DEMO_OPEN311_KEY)})
 
 
 def _cases() -> int:

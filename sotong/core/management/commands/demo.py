@@ -51,7 +51,20 @@ class Command(BaseCommand):
             return
         self._run(options["host"], options["port"], accounts)
 
-    def _print_accounts(self, accounts: list[dict[str, str]]) -> None:
+    def _print_accounts(
+        self, accounts: list[dict[str, str]], *, port: int = 8000, host: str = "127.0.0.1"
+    ) -> None:
+        hints = [a["hint"] for a in accounts if "hint" in a]
+        accounts = [a for a in accounts if "hint" not in a]
+        if hints:
+            self.stdout.write("\nTry the channels:")
+            for hint in hints:
+                self.stdout.write(
+                    "  "
+                    + hint.format(
+                        base=f"http://{host}:{port}/", mail_port=port + 25, sent_mail=settings.EMAIL_FILE_PATH
+                    )
+                )
         if not accounts:
             return
         self.stdout.write("\nDemo staff accounts (back office at /admin/):")
@@ -68,6 +81,7 @@ class Command(BaseCommand):
             "web": [*base, "serve", "--host", host, "--port", str(port)],
             "worker": [*base, "worker"],
             "scheduler": [*base, "scheduler"],
+            "mail": [*base, "mailin", "--port", str(port + 25)],
         }
         stopping = False
 
@@ -97,7 +111,7 @@ class Command(BaseCommand):
                 if not announced and not stopping and _is_up(url + "healthz"):
                     announced = True
                     self.stdout.write(f"\nSotong demo running at {url}  (Ctrl-C stops it)")
-                    self._print_accounts(accounts)
+                    self._print_accounts(accounts, port=port, host=host)
                     self.stdout.flush()
                 time.sleep(0.3)
         finally:
