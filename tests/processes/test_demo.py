@@ -6,6 +6,7 @@ import contextlib
 import re
 import shutil
 import signal
+import smtplib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -80,12 +81,23 @@ def test_the_demo_serves_the_district_and_stops_all_its_processes(
     assert 'lang="ko"' in home
     assert HANGUL.search(home)
 
-    # Three children: uvicorn and the scheduler say who they are; the third is the worker.
+    # Four children: uvicorn and the scheduler say who they are; the others are the worker and the
+    # inbound mail server, which answers SMTP on the web port + 25.
     web_pid = int(demo.wait_for(r"Started server process \[(\d+)\]").group(1))
     scheduler_pid = int(demo.wait_for(r"Scheduler [^\s:]+:(\d+):\w+ running").group(1))
     children = child_pids(demo.pid)
-    assert len(children) == 3, (children, demo.output)
+    assert len(children) == 4, (children, demo.output)
     assert {web_pid, scheduler_pid} <= children
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            with smtplib.SMTP("127.0.0.1", port + 25, timeout=10) as smtp:
+                assert smtp.noop()[0] == 250
+            break
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
     started = time.monotonic()
     stop(demo)
