@@ -17,6 +17,7 @@ from config.env import (
     database_from_env,
     derive_development_key,
     env_bool,
+    env_float,
     env_int,
     env_list,
     redis_url_from_env,
@@ -424,7 +425,7 @@ if SMS_ENABLED:
 # The resident voice: above this confidence the model's department gets the case directly; below it
 # the comms team's triage queue decides. Public intake is rate-limited per address (per 10 minutes).
 # 0.71: in cross-validation 95 % of the cases above it went to the right department (routing.RECOMMENDED_THRESHOLD).
-VOICE_ROUTING_THRESHOLD = float(os.environ.get("VOICE_ROUTING_THRESHOLD", "0.71"))
+VOICE_ROUTING_THRESHOLD = env_float("VOICE_ROUTING_THRESHOLD", default=0.71)
 VOICE_SUBMIT_LIMIT = env_int("VOICE_SUBMIT_LIMIT", default=10)
 VOICE_MAX_PHOTO_BYTES = env_int("VOICE_MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
 # Open311 clients: POSTs per 10 minutes from one address and with one API key.

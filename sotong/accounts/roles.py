@@ -43,9 +43,20 @@ _PAGES = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OFFICER: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
     Role.DEPARTMENT_LEAD: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
-    Role.COMMS: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
+    Role.COMMS: [
+        *_BACK_OFFICE,
+        *_EDIT_DIRECTORY,
+        "voice.add_replytemplate",
+        "voice.change_replytemplate",
+        "voice.delete_replytemplate",
+    ],
     Role.MAYORS_OFFICE: [*_BACK_OFFICE],
-    Role.SAFETY_OFFICE: [*_BACK_OFFICE],
+    Role.SAFETY_OFFICE: [
+        *_BACK_OFFICE,
+        "organisation.add_dutyshift",
+        "organisation.change_dutyshift",
+        "organisation.delete_dutyshift",
+    ],
     Role.CARE_WORKER: [*_BACK_OFFICE],
     Role.EDITOR: [*_BACK_OFFICE, *_PAGES],
     Role.ADMINISTRATOR: [
@@ -63,11 +74,26 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "organisation.add_officerassignment",
         "organisation.change_officerassignment",
         "organisation.delete_officerassignment",
+        "organisation.add_dutyshift",
+        "organisation.change_dutyshift",
+        "organisation.delete_dutyshift",
+        "voice.add_servicecategory",
+        "voice.change_servicecategory",
+        "voice.change_deadlinerule",
+        "voice.add_replytemplate",
+        "voice.change_replytemplate",
+        "voice.delete_replytemplate",
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
     ],
 }
+
+
+# Roles that handle residents' cases of every department (and see their contact details on request).
+CASE_HANDLING_SPANNING_ROLES = frozenset({Role.COMMS, Role.SAFETY_OFFICE, Role.ADMINISTRATOR})
+# Roles that handle their own department's cases.
+CASE_HANDLING_ROLES = frozenset({Role.OFFICER, Role.DEPARTMENT_LEAD})
 
 
 def group_name(role: str) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 
-from sotong.accounts.roles import SPANNING_ROLES, Role
+from sotong.accounts.roles import CASE_HANDLING_ROLES, CASE_HANDLING_SPANNING_ROLES, SPANNING_ROLES, Role
 from sotong.core.workdays import WorkingCalendar
 from sotong.organisation.models import (
     Bureau,
@@ -44,6 +44,24 @@ def departments_for(user: Any) -> QuerySet[Department]:
     if spans_departments(user):
         return Department.objects.all()
     return Department.objects.filter(memberships__user=user).distinct()
+
+
+def spans_case_handling(user: Any) -> bool:
+    """True for superusers and the roles that handle every department's cases (not e.g. editors)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser or roles_of(user) & CASE_HANDLING_SPANNING_ROLES)
+
+
+def case_departments_for(user: Any) -> QuerySet[Department]:
+    """The departments whose residents' cases this staff member handles."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Department.objects.none()
+    if spans_case_handling(user):
+        return Department.objects.all()
+    return Department.objects.filter(
+        memberships__user=user, memberships__role__in=sorted(CASE_HANDLING_ROLES)
+    ).distinct()
 
 
 def home_departments(user: Any) -> QuerySet[Department]:

@@ -19,7 +19,15 @@ from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetVie
 
 from sotong.core.models import Notification
 from sotong.organisation import admin_views, notifications_views
-from sotong.organisation.models import Bureau, Closure, Department, Dong, Membership, OfficerAssignment
+from sotong.organisation.models import (
+    Bureau,
+    Closure,
+    Department,
+    Dong,
+    DutyShift,
+    Membership,
+    OfficerAssignment,
+)
 from sotong.organisation.notifications_views import staff_id
 from sotong.organisation.permissions import DepartmentPermissionPolicy
 from sotong.organisation.selectors import (
@@ -198,11 +206,25 @@ class OfficerAssignmentViewSet(SnippetViewSet):
     list_filter = ["position", "department"]
 
 
+class DutyShiftViewSet(SnippetViewSet):
+    model = DutyShift
+    icon = "time"
+    menu_label = _("당직 근무")
+    list_display = ["user", "starts_at", "ends_at", "note"]
+
+
 class OrganisationGroup(SnippetViewSetGroup):
     menu_label = _("조직 관리")
     menu_icon = "cogs"
     menu_order = 170
-    items = (BureauViewSet, DongViewSet, ClosureViewSet, MembershipViewSet, OfficerAssignmentViewSet)
+    items = (
+        BureauViewSet,
+        DongViewSet,
+        ClosureViewSet,
+        MembershipViewSet,
+        OfficerAssignmentViewSet,
+        DutyShiftViewSet,
+    )
 
 
 register_snippet(DepartmentViewSet)

@@ -9,20 +9,21 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from sotong.organisation.models import Department
-from sotong.organisation.selectors import departments_for, spans_departments
+from sotong.organisation.selectors import case_departments_for, spans_case_handling
 from sotong.voice.choices import OPEN_STATUSES, Status
 from sotong.voice.models import Case
 
 
 def can_handle_case(user: Any, case: Case) -> bool:
-    """Officers handle their department's cases; spanning roles (comms team…) any case."""
+    """Officers and leads handle their department's cases; the comms team, the safety office and
+    administrators any case. Other roles (editors, care workers…) none."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if spans_departments(user):
+    if spans_case_handling(user):
         return True
     if case.department_id is None:
         return False
-    return departments_for(user).filter(pk=case.department_id).exists()
+    return case_departments_for(user).filter(pk=case.department_id).exists()
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def inbox_for(*, user: Any, department: Department | None, filters: InboxFilters
     """The department's cases (or the triage queue when ``department`` is None, for spanning roles)."""
     cases = Case.objects.select_related("department", "dong", "officer", "category", "primary")
     if department is None:
-        if not spans_departments(user):
+        if not spans_case_handling(user):
             return Case.objects.none()
         cases = (
             cases.filter(status=Status.TRIAGE)
@@ -47,7 +48,7 @@ def inbox_for(*, user: Any, department: Department | None, filters: InboxFilters
             else cases.filter(department=None)
         )
     else:
-        if not departments_for(user).filter(pk=department.pk).exists():
+        if not case_departments_for(user).filter(pk=department.pk).exists():
             return Case.objects.none()
         cases = cases.filter(department=department)
     if filters.status in {"", "open"}:

@@ -23,7 +23,7 @@ from sotong.connectors.models import Delivery
 from sotong.connectors.outbox import delivery_retry
 from sotong.core.workdays import SEOUL
 from sotong.organisation.models import Department, Dong
-from sotong.organisation.selectors import departments_for, home_departments, spans_departments
+from sotong.organisation.selectors import case_departments_for, home_departments, spans_case_handling
 from sotong.voice import selectors
 from sotong.voice.choices import Kind, Status
 from sotong.voice.models import Case, ReplyTemplate
@@ -48,19 +48,21 @@ def _chosen_department(request: HttpRequest) -> tuple[Department | None, bool]:
     """(department, is_triage). Spanning roles may pick any department or the triage queue."""
     code = request.GET.get("department", "")
     if code == "triage":
-        if not spans_departments(request.user):
+        if not spans_case_handling(request.user):
             raise PermissionDenied
         return None, True
-    allowed = departments_for(request.user)
+    allowed = case_departments_for(request.user)
     if code:
         department = allowed.filter(code=code).first()
         if department is None:
             raise PermissionDenied
         return department, False
-    home = home_departments(request.user).first()
+    home = (
+        home_departments(request.user).filter(pk__in=case_departments_for(request.user).values("pk")).first()
+    )
     if home is not None:
         return home, False
-    if spans_departments(request.user):
+    if spans_case_handling(request.user):
         return None, True
     raise PermissionDenied
 
@@ -84,9 +86,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "cases": page.object_list,
             "filters": filters,
             "query": query.urlencode(),
-            "departments": departments_for(request.user).order_by("bureau__sort_order", "sort_order"),
+            "departments": case_departments_for(request.user).order_by("bureau__sort_order", "sort_order"),
             "all_departments": Department.objects.filter(is_active=True).order_by("name_ko"),
-            "spans": spans_departments(request.user),
+            "spans": spans_case_handling(request.user),
             "statuses": Status.choices,
             "kinds": Kind.choices,
             "dongs": Dong.objects.all(),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from sotong.organisation.models import Department
 from sotong.voice.choices import OPEN_STATUSES, Channel, Kind, Status
@@ -38,10 +38,20 @@ def _latest_message(purpose: str) -> Subquery:
     return Subquery(messages.values("body")[:1])
 
 
+def published() -> Q:
+    """The cases the API shows: those sent through it (Open311 requests are public by design) and
+    those whose residents agreed to publication on another channel. Nobody else's appears."""
+    return Q(channel=Channel.OPEN311) | Q(consent_publish=True)
+
+
 def _requests() -> QuerySet[Case]:
-    return Case.objects.select_related("category", "department", "dong").annotate(
-        latest_answer=_latest_message(CaseMessage.Purpose.ANSWER),
-        acknowledgement=_latest_message(CaseMessage.Purpose.ACKNOWLEDGEMENT),
+    return (
+        Case.objects.filter(published())
+        .select_related("category", "department", "dong")
+        .annotate(
+            latest_answer=_latest_message(CaseMessage.Purpose.ANSWER),
+            acknowledgement=_latest_message(CaseMessage.Purpose.ACKNOWLEDGEMENT),
+        )
     )
 
 
@@ -90,13 +100,15 @@ def updates_in(*, period: Period) -> list[Update]:
     each message to the resident (an answer, a reply, an extension notice)."""
     events = list(
         CaseEvent.objects.filter(public=True, at__gte=period.start, at__lte=period.end)
+        .filter(Q(case__channel=Channel.OPEN311) | Q(case__consent_publish=True))
         .exclude(kind__in=EVENTS_TOLD_BY_MESSAGE)
         .select_related("case")
         .only("pk", "kind", "at", "detail", "case__number")
         .order_by("at", "pk")[:MAX_RESULTS]
     )
     messages = list(
-        CaseMessage.objects.filter(
+        CaseMessage.objects.filter(Q(case__channel=Channel.OPEN311) | Q(case__consent_publish=True))
+        .filter(
             direction=CaseMessage.Direction.OUTBOUND,
             purpose__in=UPDATE_PURPOSES,
             created_at__gte=period.start,

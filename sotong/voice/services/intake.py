@@ -20,6 +20,7 @@ from sotong.core.crypto import digest
 from sotong.core.queue import enqueue_on_commit
 from sotong.organisation.models import Dong
 from sotong.voice.choices import Kind, LocationSource, Status
+from sotong.voice.deadlines import first_response_due
 from sotong.voice.models import Attachment, Case, CaseCounter, CaseEvent, CaseMessage, ServiceCategory
 from sotong.voice.routing import urgent
 from sotong.voice.routing.text import language_of
@@ -142,6 +143,7 @@ def _store(s: Submission) -> Case:
         life_risk=flags.life_risk,
         urgent_reason=", ".join(flags.reasons)[:200],
         received_at=received_at,
+        first_response_due=first_response_due(channel=s.channel, received_at=received_at),
     )
     CaseMessage.objects.create(
         case=case,

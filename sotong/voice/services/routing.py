@@ -20,7 +20,7 @@ from sotong.organisation.models import Department
 from sotong.organisation.selectors import officers_of, on_duty, staff_with_role
 from sotong.voice import routing as routing_model
 from sotong.voice.choices import Status
-from sotong.voice.deadlines import deadline_for, first_response_due
+from sotong.voice.deadlines import deadline_for
 from sotong.voice.models import Case, CaseEvent, CaseMessage
 from sotong.voice.services.duplicates import find_primary
 from sotong.voice.services.notify import notify_resident, resident_language
@@ -50,7 +50,6 @@ def case_route(*, case: Case) -> Case:
             case.urgent_reason = ", ".join(decision["urgent_reasons"])[:200]
         case.routed_at = timezone.now()
         case.deadline = deadline_for(kind=case.kind, received_at=case.received_at)
-        case.first_response_due = first_response_due(channel=case.channel, received_at=case.received_at)
         if department is not None:
             case.department = department
             case.status = Status.ASSIGNED

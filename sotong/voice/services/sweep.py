@@ -34,7 +34,31 @@ def deadlines_sweep() -> dict[str, int]:
             reminded += _remind(case, left)
     for case in open_cases.filter(escalated_at__isnull=True, deadline__lte=now):
         escalated += _escalate(case)
-    return {"reminded": reminded, "escalated": escalated}
+    late_first = _first_response_overdue(now)
+    return {"reminded": reminded, "escalated": escalated, "first_response_late": late_first}
+
+
+def _first_response_overdue(now: Any) -> int:
+    """A chat message with no first response in time (normally the acknowledgement goes out at routing,
+    so this means routing is stuck): the comms team hears of it, once per case."""
+    late = Case.objects.filter(
+        first_response_due__lte=now, first_responded_at__isnull=True, status__in=OPEN_STATUSES
+    ).exclude(events__kind="first_response_late")
+    count = 0
+    comms = list(staff_with_role(role=Role.COMMS))
+    for case in late[:200]:
+        with transaction.atomic():
+            CaseEvent.objects.create(case=case, kind="first_response_late")
+            for user in comms:
+                notify_staff(
+                    user=user,
+                    title=_("첫 응답 지연 %(number)s") % {"number": case.number},
+                    body=case.text[:200],
+                    url=_url(case),
+                    level="warning",
+                )
+        count += 1
+    return count
 
 
 def _url(case: Case) -> str:

@@ -62,7 +62,7 @@ def test_a_case_nearing_its_deadline_reminds_its_officer(junho: Any) -> None:
 
 def test_a_fresh_case_is_left_alone(junho: Any) -> None:
     roads_case(received_ago=timedelta(minutes=5))
-    assert deadlines_sweep() == {"reminded": 0, "escalated": 0}
+    assert deadlines_sweep() == {"reminded": 0, "escalated": 0, "first_response_late": 0}
 
 
 def test_an_urgent_case_reaches_the_safety_office_and_the_on_duty_officer_at_once(
@@ -86,3 +86,19 @@ def test_an_urgent_case_reaches_the_safety_office_and_the_on_duty_officer_at_onc
     case_route(case=case)
     notified = set(Notification.objects.filter(level="urgent").values_list("user__username", flat=True))
     assert {"safety1", "sora"} <= notified
+
+
+def test_a_chat_case_without_a_first_response_in_time_alerts_the_comms_team_once(haneul: Any) -> None:
+    case, _ = case_receive(
+        submission=Submission(
+            channel=Channel.KAKAO,
+            external_id="k-1",
+            text="가로등 문의",
+            received_at=timezone.now() - timedelta(days=3),
+        )
+    )
+    # Never routed (a stopped worker): no acknowledgement went out, and its hour passed long ago.
+    assert case.first_response_due is not None
+    assert deadlines_sweep()["first_response_late"] == 1
+    assert Notification.objects.filter(user=haneul, title__contains=case.number).count() == 1
+    assert deadlines_sweep()["first_response_late"] == 0

@@ -110,3 +110,18 @@ def test_the_inbox_takes_a_fixed_number_of_queries(junho: Any, django_assert_max
         roads_case(f"가로등 추가 {n}")
     with django_assert_max_num_queries(baseline):
         client.get("/admin/voice/")
+
+
+def test_an_editor_does_not_handle_residents_cases(junho: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from sotong.organisation.services import membership_grant
+
+    editor = get_user_model().objects.create_user(username="editor1", password="x" * 12)
+    membership_grant(user=editor, role="editor", department=Department.objects.get(code="pr"))
+    case = roads_case()
+    client = signed_in(editor)
+    assert client.get(f"/admin/voice/cases/{case.number}/").status_code in {302, 403}
+    response = client.post(f"/admin/voice/cases/{case.number}/act/", {"action": "reveal_contact"})
+    assert response.status_code in {302, 403}
+    assert not AuditEvent.objects.filter(action="voice.contact_viewed").exists()

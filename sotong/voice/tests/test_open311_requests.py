@@ -30,6 +30,7 @@ def received(
     channel: str = Channel.WEB,
     **extra: Any,
 ) -> Case:
+    extra.setdefault("consent_publish", True)
     case, _created = case_receive(
         submission=Submission(
             channel=channel,
@@ -234,3 +235,13 @@ def test_the_request_list_costs_one_query_however_long(
         received(code="illegal_parking")
     with django_assert_num_queries(1):
         assert len(client.get("/open311/v2/requests.json").json()) == 7
+
+
+def test_a_case_whose_resident_did_not_agree_to_publication_is_not_listed(district: Any) -> None:
+    private = received(channel=Channel.WEB, consent_publish=False, text="우리 집 앞 보도블록")
+    via_open311 = received(channel=Channel.OPEN311, consent_publish=False)
+    client = Client()
+    listed = numbers(client.get("/open311/v2/requests.json"))
+    assert private.number not in listed
+    assert via_open311.number in listed
+    assert client.get(f"/open311/v2/requests/{private.number}.json").status_code == 404

@@ -44,6 +44,10 @@ def table(rows: list[list[str]]) -> str:
     return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
 
 
+# How much worse (top-1 on the held-out split) a retrained model may be and still replace the current.
+WORSE_BY = 0.02
+
+
 class Command(BaseCommand):
     help = (
         "Retrain the routing model (training data + officers' corrections), evaluate it on the held-out "
@@ -58,6 +62,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-corrections", action="store_true", help="leave officers' corrections out of training"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="save the retrained model even when it routes worse than the current one",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         corrections = not options["no_corrections"]
@@ -66,6 +75,7 @@ class Command(BaseCommand):
         rows: list[list[str]] = []
         result: dict[str, Any] = {"training_examples": sources, "threshold": routing.RECOMMENDED_THRESHOLD}
 
+        current = None
         path = routing.model_path()
         if path.exists():
             current = evaluation.evaluate(routing.get_model())
@@ -91,8 +101,18 @@ class Command(BaseCommand):
             + f" (total {len(examples)}); trained in {seconds:.1f} s."
         )
 
+        # A retrain that routes clearly worse (bad corrections, say) does not replace the current model.
+        worse = current is not None and report.top1 < current.top1 - WORSE_BY
         if options["dry_run"]:
             self.stdout.write("Dry run: the current model is kept.")
+            result["saved"] = None
+        elif worse and not options["force"]:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The retrained model routes worse (top-1 {report.top1:.1%} against {current.top1:.1%}): "  # type: ignore[union-attr]
+                    "the current model is kept. Use --force to replace it anyway."
+                )
+            )
             result["saved"] = None
         else:
             saved = routing.save(model)
