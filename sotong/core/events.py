@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import re
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -49,7 +50,17 @@ def send_event(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(group, {"type": "event.message", "event": event})
+    message = {"type": "event.message", "event": event}
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(layer.group_send)(group, message)
+        return
+    # Called from sync code in a thread that runs an event loop (a script or test driving one): send
+    # from a helper thread, as async_to_sync cannot run here.
+    sender = threading.Thread(target=async_to_sync(layer.group_send), args=(group, message))
+    sender.start()
+    sender.join(timeout=5)
 
 
 def send_event_on_commit(group: str, event: dict[str, Any]) -> None:
