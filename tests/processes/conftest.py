@@ -254,7 +254,7 @@ def database_url() -> str:
         host = settings.get("HOST") or "localhost"
         port = f":{settings['PORT']}" if settings.get("PORT") else ""
         return f"postgres://{credentials}{host}{port}/{quote(settings['NAME'], safe='')}"
-    raise NotImplementedError(f"no DATABASE_URL for {connection.vendor}")
+    raise RuntimeError(f"Sotong runs on SQLite or PostgreSQL, not {connection.vendor}")
 
 
 def process_env() -> dict[str, str]:
