@@ -28,6 +28,8 @@ urlpatterns = [
     # Called by Kakao i Open Builder, not by browsers: one address whatever the resident's language.
     path("kakao/skill/", voice_kakao.skill, name="kakao_skill"),
     path("open311/v2/", include("sotong.voice.open311.urls")),
+    path("api/safety/", include("sotong.safety.api_urls")),
+    path("cap/", include("sotong.safety.cap_urls")),
 ]
 
 if settings.DEBUG:
@@ -38,6 +40,7 @@ if settings.DEBUG:
 # Korean at the root, English under /en/ and Chinese under /zh-hans/.
 urlpatterns += i18n_patterns(
     path("voice/", include("sotong.voice.urls")),
+    path("safety/", include("sotong.safety.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

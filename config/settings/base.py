@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sotong.organisation",
     "sotong.connectors",
     "sotong.voice",
+    "sotong.safety",
     "sotong.pages",
     # Wagtail
     "wagtail.contrib.forms",

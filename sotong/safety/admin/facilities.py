@@ -1,0 +1,3 @@
+"""Back-office screens for facilities, map layers and action guides."""
+
+from __future__ import annotations

@@ -1,0 +1,9 @@
+"""Resident pages of the safety module (Korean at /safety/, English under /en/safety/, ...)."""
+
+from __future__ import annotations
+
+from sotong.safety import views_pages
+
+app_name = "safety"
+
+urlpatterns: list = [*views_pages.urlpatterns]
