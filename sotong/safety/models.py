@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from sotong.core.crypto import EncryptedTextField
 from sotong.organisation.models import Department, Dong
@@ -212,7 +214,7 @@ class LayerFeature(models.Model):
         return _localised(self, "name")
 
 
-class ActionGuide(models.Model):
+class ActionGuide(ClusterableModel):
     """What to do about one hazard, in three languages; kept by the safety office."""
 
     hazard = models.CharField(_("재난"), max_length=30, choices=Hazard.choices, unique=True)
@@ -225,6 +227,9 @@ class ActionGuide(models.Model):
     source = models.CharField(_("출처"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    # Digest of the content as `load_guides` last wrote it: a guide whose content no longer matches
+    # was edited by the safety office, and a reload leaves it alone unless told to update.
+    loaded_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["sort_order", "hazard"]
@@ -246,13 +251,16 @@ class ActionGuide(models.Model):
 class GuideStep(models.Model):
     """One instruction of a guide, for a phase and for everyone or one kind of household member."""
 
-    guide = models.ForeignKey(ActionGuide, on_delete=models.CASCADE, related_name="steps")
+    guide = ParentalKey(ActionGuide, on_delete=models.CASCADE, related_name="steps")
     phase = models.CharField(_("단계"), max_length=10, choices=Phase.choices)
     audience = models.CharField(_("대상"), max_length=12, choices=Audience.choices, default=Audience.EVERYONE)
     text_ko = models.TextField(_("내용"))
     text_en = models.TextField(_("영문 내용"), blank=True)
     text_zh = models.TextField(_("중문 내용"), blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+
+    # The back office's inline editor keeps this order when steps are dragged.
+    sort_order_field = "sort_order"
 
     class Meta:
         ordering = ["guide", "phase", "sort_order", "pk"]
