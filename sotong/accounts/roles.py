@@ -40,6 +40,8 @@ _PAGES = [
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
 ]
+# The action guides (행동요령) residents read: the safety office keeps them.
+_ACTION_GUIDES = ["safety.add_actionguide", "safety.change_actionguide", "safety.view_actionguide"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OFFICER: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
     Role.DEPARTMENT_LEAD: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
@@ -53,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MAYORS_OFFICE: [*_BACK_OFFICE],
     Role.SAFETY_OFFICE: [
         *_BACK_OFFICE,
+        *_ACTION_GUIDES,
         "organisation.add_dutyshift",
         "organisation.change_dutyshift",
         "organisation.delete_dutyshift",
@@ -61,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [*_BACK_OFFICE, *_PAGES],
     Role.ADMINISTRATOR: [
         *_BACK_OFFICE,
+        *_ACTION_GUIDES,
+        "safety.delete_actionguide",
         *_EDIT_DIRECTORY,
         *_PAGES,
         "organisation.add_department",
