@@ -38,6 +38,7 @@ from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 from sotong.core.events import relay_events  # noqa: E402
+from sotong.safety import fastpath  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
@@ -67,5 +68,9 @@ async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
         await lifespan(scope, receive, send)
+        return
+    # The nearest-shelter and facilities endpoints, under a disaster surge, skip Django (decision 0045).
+    if fastpath.handles(scope):
+        await fastpath.handle(scope, receive, send)
         return
     await router(scope, receive, send)

@@ -1,3 +1,104 @@
+"""Public, read-only JSON of the safety module: nearest shelters, the facilities for the PWA, map
+layers. `fastpath.py` answers the first two before Django with the same bytes (`nearest.py`)."""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path
+from django.utils import timezone, translation
+from django.views.decorators.http import require_GET
+
+from sotong.safety import nearest, selectors
+
+
+def _json(
+    body: bytes, *, status: int = 200, lang: str | None = None, cache: str | None = None
+) -> HttpResponse:
+    response = HttpResponse(body, status=status)
+    for name, value in nearest.api_headers(lang=lang):
+        response[name] = value
+    if cache:
+        response["Cache-Control"] = cache
+    return response
+
+
+def _lang(request: HttpRequest) -> str:
+    return nearest.pick_language(request.GET.get("lang"), request.headers.get("Accept-Language"))
+
+
+@require_GET
+def shelters_nearest(request: HttpRequest) -> HttpResponse:
+    lang = _lang(request)
+    try:
+        query = nearest.parse_nearest({k: request.GET[k] for k in request.GET}, lang)
+    except nearest.ParamError as error:
+        return _json(nearest.error_payload(error), status=400, lang=lang, cache="no-store")
+    payload = nearest.nearest_payload(nearest.current_index(), query, at=timezone.now())
+    return _json(nearest.dumps(payload), lang=lang, cache=nearest.NEAREST_CACHE_CONTROL)
+
+
+@require_GET
+def facilities_json(request: HttpRequest) -> HttpResponse:
+    index = nearest.current_index()
+    status, body = 200, index.facilities_json
+    if nearest.etag_matches(request.headers.get("If-None-Match"), index.etag):
+        status, body = 304, b""
+    response = _json(body, status=status, cache=nearest.FACILITIES_CACHE_CONTROL)
+    response["ETag"] = index.etag
+    if index.http_last_modified:
+        response["Last-Modified"] = index.http_last_modified
+    return response
+
+
+@require_GET
+def layers_json(request: HttpRequest) -> HttpResponse:
+    lang = _lang(request)
+    today = timezone.localdate()
+    with translation.override(lang):
+        items = [
+            {
+                "slug": s.layer.slug,
+                "name": s.layer.name,
+                "description": s.layer.description,
+                "source_type": s.layer.source_type,
+                "department": s.layer.department.name,
+                "department_code": s.layer.department.code,
+                "data_source": s.layer.data_source,
+                "licence": s.layer.licence,
+                "reviewed_on": s.layer.reviewed_on.isoformat() if s.layer.reviewed_on else None,
+                "days_since_review": (today - s.layer.reviewed_on).days if s.layer.reviewed_on else None,
+                "stale": s.layer.is_stale(today),
+                "colour": s.layer.colour,
+                "count": s.count,
+                "geojson_url": request.build_absolute_uri(f"/api/safety/layers/{s.layer.slug}.geojson"),
+            }
+            for s in selectors.public_layers()
+        ]
+    return _json(nearest.dumps({"layers": items}), lang=lang, cache="public, max-age=60")
+
+
+@require_GET
+def layer_geojson(request: HttpRequest, slug: str) -> HttpResponse:
+    lang = _lang(request)
+    layer = selectors.public_layer(slug=slug)
+    if layer is None:
+        raise Http404
+    with translation.override(lang):
+        document: dict[str, Any] = {
+            "type": "FeatureCollection",
+            "name": layer.name,
+            "features": selectors.layer_features(layer=layer),
+        }
+    response = _json(nearest.dumps(document), lang=lang, cache="public, max-age=60")
+    response["Content-Type"] = "application/geo+json"
+    return response
+
+
+urlpatterns: list[Any] = [
+    path("shelters/nearest", shelters_nearest, name="shelters_nearest"),
+    path("facilities.json", facilities_json, name="facilities_json"),
+    path("layers.json", layers_json, name="layers_json"),
+    path("layers/<slug:slug>.geojson", layer_geojson, name="layer_geojson"),
+]
