@@ -263,7 +263,8 @@ class GuideStep(models.Model):
     sort_order_field = "sort_order"
 
     class Meta:
-        ordering = ["guide", "phase", "sort_order", "pk"]
+        # The order the safety office gives the steps (the loader writes them phase by phase).
+        ordering = ["guide", "sort_order", "pk"]
         verbose_name = _("행동요령 항목")
         verbose_name_plural = _("행동요령 항목")
 
