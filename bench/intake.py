@@ -323,7 +323,11 @@ def bench_shape(shape: str, requests: int, concurrency: int) -> dict[str, object
     env = prepare(shape, workdir)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    web = sotong("serve", "--port", str(port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Server and worker logs are kept beside the results, so a failed run can be read afterwards.
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    web_log = (RESULTS / f"intake-{shape}-web.log").open("w")
+    worker_log = (RESULTS / f"intake-{shape}-worker.log").open("w")
+    web = sotong("serve", "--port", str(port), env=env, stdout=web_log, stderr=subprocess.STDOUT)
     worker = None
     try:
         wait_up(base + "/healthz")
@@ -336,7 +340,7 @@ def bench_shape(shape: str, requests: int, concurrency: int) -> dict[str, object
             burst_seconds, burst_failures = asyncio.run(post_all(base, requests, concurrency))
         stored = max_case_id(env)
         worker_args = ["worker"] if shape == "postgres" else ["worker", "--interval", "0.02"]
-        worker = sotong(*worker_args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = sotong(*worker_args, env=env, stdout=worker_log, stderr=subprocess.STDOUT)
         drain_start = time.perf_counter()
         backlog = wait_routed(env, 0, stored)
         drain_seconds = time.perf_counter() - drain_start

@@ -12,3 +12,9 @@ class VoiceConfig(AppConfig):
     def ready(self) -> None:
         # Registers voice as the handler of inbound e-mail (connectors never import the domain).
         from sotong.voice import email_intake  # noqa: F401
+
+    def warm_up(self) -> None:
+        # Workers route cases: load (or train once) the routing model before the first case.
+        from sotong.voice import routing
+
+        routing.get_model()

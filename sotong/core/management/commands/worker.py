@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -24,10 +25,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         queues = [q.strip() for q in options["queues"].split(",") if q.strip()]
+        if not options["burst"]:
+            warm_up()
         if settings.REDIS_URL:
-            # Urgent first: RQ takes queues in the order given.
+            # Urgent first: RQ takes queues in the order given. SimpleWorker runs each job in this
+            # process instead of a fresh fork, so models loaded once (routing: ~1 s) stay loaded;
+            # a supervisor restarts a worker that dies (decision 0045).
             ordered = sorted(queues, key=lambda q: q != "urgent")
-            call_command("rqworker", *ordered, job_class="django_tasks_rq.Job", burst=options["burst"])
+            call_command(
+                "rqworker",
+                *ordered,
+                job_class="django_tasks_rq.Job",
+                worker_class="rq.worker.SimpleWorker",
+                burst=options["burst"],
+            )
         else:
             call_command(
                 "db_worker",
@@ -36,3 +47,12 @@ class Command(BaseCommand):
                 reload=False,
                 interval=options["interval"],
             )
+
+
+def warm_up() -> None:
+    """Let each app load what its tasks need (models, indexes) before the first job arrives: an app's
+    AppConfig may define ``warm_up()``."""
+    for config in apps.get_app_configs():
+        hook = getattr(config, "warm_up", None)
+        if callable(hook):
+            hook()
