@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "sotong.core.context_processors.site",
+                "sotong.safety.context_processors.alert_banner",
             ],
         },
     },
@@ -451,3 +452,16 @@ LOGGING = {
 }
 
 SOTONG_DISTRICT_NAME = _("영등포구")
+
+# Alerts (CAP 1.2). The <sender> of the district's own alerts is its domain.
+SOTONG_DISTRICT_DOMAIN = os.environ.get("SOTONG_DISTRICT_DOMAIN", "").strip() or (
+    SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+)
+# CAP documents, or Atom/RSS feeds of CAP links, that the scheduler polls (comma-separated http(s) URLs).
+SAFETY_CAP_FEEDS = env_list("SAFETY_CAP_FEEDS", default=[])
+if any(not feed.startswith(("http://", "https://")) for feed in SAFETY_CAP_FEEDS):
+    raise ImproperlyConfigured("SAFETY_CAP_FEEDS must list http:// or https:// URLs, separated by commas.")
+# Region names in outside feeds (재난문자 수신지역, 기상청 특보구역) that mean the whole district.
+SAFETY_REGION_ALIASES = env_list(
+    "SAFETY_REGION_ALIASES", default=["서울특별시 전체", "서울특별시", "서울서남권"]
+)

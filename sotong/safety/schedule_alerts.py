@@ -1,1 +1,7 @@
 from __future__ import annotations
+
+from sotong.core.scheduling import every
+from sotong.safety.tasks_alerts import expire_alerts, poll_cap_feeds
+
+every("safety.poll_cap_feeds", poll_cap_feeds, trigger="interval", minutes=2)
+every("safety.expire_alerts", expire_alerts, trigger="interval", minutes=1)

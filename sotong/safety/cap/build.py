@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 ATOM = "http://www.w3.org/2005/Atom"
 # Our three languages and the tags CAP consumers expect (RFC 3066).
 LANGUAGES = (("ko", "ko-KR", "ko"), ("en", "en-US", "en"), ("zh", "zh-CN", "zh-hans"))
-CATEGORY = {
+CATEGORY: dict[str, str] = {
     Hazard.EARTHQUAKE: "Geo",
     Hazard.TSUNAMI: "Geo",
     Hazard.FLOOD: "Met",

@@ -1,0 +1,48 @@
+"""Residents' alert pages: what is in force now and each alert's instructions and shelters."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from sotong.safety import selectors_alerts
+from sotong.safety.choices import SHELTER_HAZARDS
+from sotong.safety.models import ActionGuide, Alert
+
+
+@require_GET
+def alert_list(request: HttpRequest) -> HttpResponse:
+    active, recent = selectors_alerts.public_alert_list()
+    return render(request, "safety/alerts/list.html", {"active": active, "recent": recent})
+
+
+@require_GET
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = selectors_alerts.public_alert(pk=pk)
+    if alert is None:
+        raise Http404
+    newer = alert.superseded_by.filter(state__in=selectors_alerts.PUBLIC_STATES).order_by("-sent").first()
+    return render(
+        request,
+        "safety/alerts/detail.html",
+        {
+            "alert": alert,
+            "active": alert.is_active(timezone.now()),
+            "newer": newer,
+            "dongs": list(alert.dongs.all()),
+            "shelters": list(alert.shelters.all()),
+            "shelter_hazard": alert.hazard if alert.hazard in SHELTER_HAZARDS else "",
+            "is_local": alert.origin == selectors_alerts.LOCAL,
+            "has_guide": bool(alert.hazard) and ActionGuide.objects.filter(hazard=alert.hazard).exists(),
+            "states": Alert.State,
+        },
+    )
+
+
+urlpatterns: list = [
+    path("alerts/", alert_list, name="alert_list"),
+    path("alerts/<int:pk>/", alert_detail, name="alert_detail"),
+]
