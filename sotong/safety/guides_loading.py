@@ -17,7 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -40,6 +40,10 @@ CONTENT_FIELDS = (
     "sort_order",
 )
 SOURCE_MAX = ActionGuide._meta.get_field("source").max_length or 200
+
+
+class Writer(Protocol):
+    def write(self, text: str) -> Any: ...
 
 
 class GuideDataError(Exception):
@@ -167,7 +171,18 @@ def _parse_guide(raw: Any, problems: list[str]) -> GuideData | None:
         return None
     # Stored in phase order (before, during, after), each phase in the file's order.
     ordered = sorted(steps, key=lambda s: PHASE_ORDER.index(s.phase))
-    return GuideData(str(hazard), sort_order, *title, *summary, source.strip(), tuple(ordered))
+    return GuideData(
+        hazard=str(hazard),
+        sort_order=sort_order,
+        title_ko=title[0],
+        title_en=title[1],
+        title_zh=title[2],
+        summary_ko=summary[0],
+        summary_en=summary[1],
+        summary_zh=summary[2],
+        source=source.strip(),
+        steps=tuple(ordered),
+    )
 
 
 def content_digest(fields: dict[str, Any], steps: list[StepData] | tuple[StepData, ...]) -> str:
@@ -198,7 +213,7 @@ def is_edited(guide: ActionGuide) -> bool:
     return bool(guide.loaded_digest) and stored_digest(guide) != guide.loaded_digest
 
 
-def load_guides(*, stdout: TextIO | None = None, update: bool = False, directory: Path = GUIDES_DIR) -> int:
+def load_guides(*, stdout: Writer | None = None, update: bool = False, directory: Path = GUIDES_DIR) -> int:
     """Create or update the guides from the files; returns how many guides were written.
 
     A guide edited in the back office is kept (and named on ``stdout``) unless ``update`` is true.
@@ -255,6 +270,6 @@ def _write_steps(guide: ActionGuide, steps: tuple[StepData, ...]) -> None:
     )
 
 
-def _say(stdout: TextIO | None, line: str) -> None:
+def _say(stdout: Writer | None, line: str) -> None:
     if stdout is not None:
         stdout.write(line + "\n")
