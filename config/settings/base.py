@@ -301,12 +301,19 @@ if not DEBUG:
 # which still uses inline scripts and styles, gets the admin policy (see core.middleware).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL.startswith("http") else None
+# Base tiles of the safety map (재난안전생활지도); the page stays usable without them.
+SAFETY_TILE_URL = os.environ.get("SAFETY_TILE_URL", MAP_TILE_URL)
+SAFETY_TILE_ATTRIBUTION = os.environ.get("SAFETY_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+_safety_tile_origin = (
+    "/".join(SAFETY_TILE_URL.split("/")[:3]) if SAFETY_TILE_URL.startswith("http") else None
+)
+_tile_origins = sorted({o for o in (_tile_origin, _safety_tile_origin) if o})
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *([_tile_origin] if _tile_origin else [])],
+        "img-src": [SELF, "data:", *_tile_origins],
         "font-src": [SELF],
         "connect-src": [SELF],
         "media-src": [SELF, "blob:"],
@@ -323,7 +330,7 @@ CONTENT_SECURITY_POLICY_ADMIN = {
         "default-src": [SELF],
         "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'"],
         "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
+        "img-src": [SELF, "data:", "blob:", *_tile_origins],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "frame-src": [SELF],

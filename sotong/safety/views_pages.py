@@ -1,3 +1,419 @@
+"""Residents' safety pages: 내손안의 안전 (my places, my household, nearest shelters, action guides; an
+installable, offline-first web app) and the 재난안전생활지도 (the map and its list alternative)."""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from sotong.organisation.models import Dong
+from sotong.safety import nearest, selectors
+from sotong.safety.choices import SHELTER_HAZARDS, Audience, FacilityKind, Hazard, Phase, Setting
+from sotong.safety.models import ActionGuide, Facility, MapLayer
+
+# Bump when the precache list or the worker's logic changes, so that browsers take the new worker.
+SW_VERSION = "1"
+NEAREST_LIMIT = 5
+HOUSEHOLD = [a for a in Audience if a != Audience.EVERYONE]
+
+
+def _compass_words() -> list[str]:
+    return [
+        pgettext("compass", "북"),
+        pgettext("compass", "북동"),
+        pgettext("compass", "동"),
+        pgettext("compass", "남동"),
+        pgettext("compass", "남"),
+        pgettext("compass", "남서"),
+        pgettext("compass", "서"),
+        pgettext("compass", "북서"),
+    ]
+
+
+def _language_suffix() -> str:
+    lang = (get_language() or "ko").lower()
+    return "en" if lang.startswith("en") else "zh" if lang.startswith("zh") else "ko"
+
+
+@dataclass(frozen=True)
+class ShelterRow:
+    """One nearest shelter as the page shows it (the server-rendered twin of what safety.js draws)."""
+
+    facility: Facility
+    distance_m: float
+    direction: str
+    open_now: bool
+    directions_url: str
+
+    @property
+    def underground(self) -> bool:
+        return self.facility.setting == Setting.UNDERGROUND
+
+    @property
+    def distance_text(self) -> str:
+        return format_distance(self.distance_m)
+
+    @property
+    def walk_minutes(self) -> int:
+        return max(1, round(self.distance_m / 67))  # about 4 km/h
+
+
+def format_distance(metres: float) -> str:
+    if metres < 1000:
+        return f"{round(metres / 10) * 10:.0f}m"
+    return f"{metres / 1000:.1f}km"
+
+
+def nearest_rows(*, lat: float, lon: float, hazard: str, limit: int = NEAREST_LIMIT) -> list[ShelterRow]:
+    """The nearest suitable shelters open now, ranked as the API ranks them (selectors.nearest_shelters)."""
+    return [
+        ShelterRow(
+            facility=n.facility,
+            distance_m=n.distance_m,
+            direction=_compass_words()[round(n.bearing_deg / 45) % 8],
+            open_now=n.open_now,
+            directions_url=nearest.directions_url(
+                from_lat=lat, from_lon=lon, lat=n.record.lat, lon=n.record.lon
+            ),
+        )
+        for n in selectors.nearest_shelters(lat=lat, lon=lon, hazard=hazard, limit=limit)
+    ]
+
+
+def _hazard_choices() -> list[tuple[str, str]]:
+    return [(h.value, str(h.label)) for h in SHELTER_HAZARDS]
+
+
+def _client_strings() -> dict[str, Any]:
+    """Words safety.js needs, in the page's language (no inline script: read with json_script)."""
+    return {
+        "compass": _compass_words(),
+        "underground": _("지하"),
+        "open_now": _("지금 운영 중"),
+        "closed_now": _("지금 운영 안 함"),
+        "capacity": _("수용 인원"),
+        "people": _("%(n)s명"),
+        "step_free": _("계단 없이 출입"),
+        "step_free_yes": _("가능"),
+        "step_free_no": _("계단 있음"),
+        "unknown": _("정보 없음"),
+        "lift": _("승강기 있음"),
+        "distance": _("거리"),
+        "walk": _("걸어서 약 %(n)s분"),
+        "direction_of": _("%(dir)s쪽 %(dist)s"),
+        "directions_link": _("걸어서 가는 길"),
+        "new_window": _("(새 창)"),
+        "kind": _("종류"),
+        "hours": _("운영"),
+        "found": _("%(place)s에서 가까운 %(hazard)s 대피 장소 %(n)s곳"),
+        "none_found": _("%(place)s 근처에서 이 재난에 맞는 대피 장소를 찾지 못했습니다."),
+        "no_places": _("먼저 내 장소를 저장해 주세요."),
+        "choose_hazard": _("재난을 고르면 가까운 대피 장소를 보여 드립니다."),
+        "offline_data": _("인터넷 연결 없이 이 기기에 저장된 시설 자료로 계산했습니다."),
+        "data_from": _("시설 자료 기준: %(date)s"),
+        "loading_failed": _("시설 자료를 불러오지 못했습니다. 인터넷 연결을 확인해 주세요."),
+        "saved": _("%(label)s 장소를 저장했습니다."),
+        "removed": _("%(label)s 장소를 지웠습니다."),
+        "remove": _("지우기"),
+        "place_needs_location": _("행정동을 고르거나, 지도를 누르거나, 내 위치를 사용해 주세요."),
+        "located": _("현재 위치를 찾았습니다."),
+        "locate_failed": _("위치를 찾지 못했습니다. 행정동을 골라 주세요."),
+        "picked": _("지도에서 고른 위치"),
+        "household_saved": _("가구 정보를 저장했습니다. 행동요령에서 해당 항목을 강조합니다."),
+        "push_unsupported": _("이 브라우저는 알림을 지원하지 않습니다."),
+        "push_denied": _("알림이 허용되지 않았습니다. 브라우저 설정에서 허용할 수 있습니다."),
+        "push_done": _("알림을 받도록 등록했습니다. 저장한 장소에 특보가 내려지면 알려 드립니다."),
+        "push_failed": _("알림 등록에 실패했습니다. 잠시 뒤 다시 시도해 주세요."),
+        "push_needs_places": _("알림을 받으려면 먼저 내 장소를 저장해 주세요."),
+        "for_household": _("우리 가구에 해당"),
+        "address": _("주소"),
+        "read_guide": _("%(hazard)s 행동요령 읽기"),
+        "sample": _("예시 자료"),
+        "labels": {
+            "home": _("집"),
+            "work": _("직장"),
+            "parents": _("부모님 댁"),
+            "other": _("기타"),
+        },
+    }
+
+
+def _page_urls() -> dict[str, str]:
+    return {
+        "facilities": "/api/safety/facilities.json",
+        "nearest": "/api/safety/shelters/nearest",
+        "layers": "/api/safety/layers.json",
+        "vapid_key": "/api/safety/push/vapid-public-key",
+        "subscribe": "/api/safety/push/subscribe",
+        "sw": reverse("safety:service_worker"),
+        "scope": reverse("safety:home"),
+        "guide": reverse("safety:guide", kwargs={"hazard": "HAZARD"}),
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    dongs = list(Dong.objects.all())
+    hazards = _hazard_choices()
+    dong_code = request.GET.get("dong", "")
+    hazard = request.GET.get("hazard", "")
+    rows: list[ShelterRow] = []
+    chosen_dong = next((d for d in dongs if d.code == dong_code), None)
+    errors = []
+    asked = "dong" in request.GET or "hazard" in request.GET
+    if asked:
+        if chosen_dong is None:
+            errors.append(_("행정동을 골라 주세요."))
+        if hazard not in dict(hazards):
+            errors.append(_("재난을 골라 주세요."))
+        if not errors:
+            assert chosen_dong is not None
+            rows = nearest_rows(lat=float(chosen_dong.lat), lon=float(chosen_dong.lon), hazard=hazard)
+    return render(
+        request,
+        "safety/home.html",
+        {
+            "dongs": dongs,
+            "hazards": hazards,
+            "household": [(a.value, a.label) for a in HOUSEHOLD],
+            "chosen_dong": chosen_dong,
+            "hazard": hazard,
+            "hazard_label": dict(hazards).get(hazard, ""),
+            "rows": rows,
+            "asked": asked,
+            "errors": errors,
+            "origin": (float(chosen_dong.lat), float(chosen_dong.lon)) if chosen_dong else None,
+            "guides": list(ActionGuide.objects.all()),
+            "client": {
+                "strings": _client_strings(),
+                "urls": _page_urls(),
+                "hazards": dict(hazards),
+                "kinds": {k.value: str(k.label) for k in FacilityKind},
+                "directions": getattr(settings, "SAFETY_DIRECTIONS_URL", "")
+                or nearest.DEFAULT_DIRECTIONS_URL,
+                "settings": {k.value: str(k.label) for k in Setting},
+                "lang": _language_suffix(),
+                "tiles": settings.SAFETY_TILE_URL,
+                "attribution": settings.SAFETY_TILE_ATTRIBUTION,
+            },
+        },
+    )
+
+
+@require_GET
+def guides(request: HttpRequest) -> HttpResponse:
+    return render(request, "safety/guides.html", {"guides": list(ActionGuide.objects.all())})
+
+
+@require_GET
+def guide(request: HttpRequest, hazard: str) -> HttpResponse:
+    if hazard not in Hazard.values:
+        raise Http404
+    found = ActionGuide.objects.filter(hazard=hazard).prefetch_related("steps").first()
+    if found is None:
+        raise Http404
+    household = [a for a in request.GET.getlist("for") if a in Audience.values]
+    steps = list(found.steps.all())
+    phases = [
+        {
+            "value": phase.value,
+            "label": phase.label,
+            "steps": [s for s in steps if s.phase == phase.value],
+        }
+        for phase in Phase
+    ]
+    return render(
+        request,
+        "safety/guide.html",
+        {
+            "guide": found,
+            "phases": [p for p in phases if p["steps"]],
+            "household": household,
+            "household_choices": [(a.value, a.label) for a in HOUSEHOLD],
+            "audience_labels": dict(Audience.choices),
+            "is_shelter_hazard": hazard in SHELTER_HAZARDS,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    name: str
+    address: str
+    kind: str
+
+
+def _layer_rows(layer: MapLayer) -> list[LayerRow]:
+    """The list alternative of one layer: the same features the map shows (selectors.layer_features)."""
+    rows = []
+    for feature in selectors.layer_features(layer=layer):
+        props = feature.get("properties") or {}
+        geometry = feature.get("geometry") or {}
+        if layer.source_type == MapLayer.Source.VOICE:
+            # Residents' reports: what and when, never who or the exact address.
+            name = str(props.get("category_name", ""))
+            kind = f"{props.get('status_label', '')} · {props.get('reported_on', '')}"
+        else:
+            name = str(props.get("name") or layer.name)
+            kind = str(props.get("kind_label") or _geometry_kind(str(geometry.get("type", ""))))
+        rows.append(LayerRow(name=name, address=str(props.get("address") or ""), kind=kind))
+    return rows
+
+
+def _geometry_kind(geometry_type: str) -> str:
+    return {
+        "Point": _("지점"),
+        "MultiPoint": _("지점"),
+        "LineString": _("경로"),
+        "MultiLineString": _("경로"),
+        "Polygon": _("구역"),
+        "MultiPolygon": _("구역"),
+    }.get(geometry_type, _("도형"))
+
+
+def months_ago(day: Any, today: Any) -> int:
+    return (today.year - day.year) * 12 + (today.month - day.month) - (1 if today.day < day.day else 0)
+
+
+@require_GET
+def safety_map(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    layers = []
+    for summary in selectors.public_layers():
+        layer = summary.layer
+        layers.append(
+            {
+                "layer": layer,
+                "rows": _layer_rows(layer),
+                "stale": layer.is_stale(today),
+                "months": months_ago(layer.reviewed_on, today) if layer.reviewed_on else None,
+            }
+        )
+    return render(
+        request,
+        "safety/map.html",
+        {
+            "layers": layers,
+            "client": {
+                "urls": _page_urls(),
+                "lang": _language_suffix(),
+                "tiles": settings.SAFETY_TILE_URL,
+                "attribution": settings.SAFETY_TILE_ATTRIBUTION,
+                "strings": {"layers": _("레이어"), "legend": _("범례"), "list": _("목록으로 보기")},
+            },
+        },
+    )
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "safety/offline.html", {"guides": list(ActionGuide.objects.all())})
+
+
+def _precache_urls() -> list[str]:
+    pages = [
+        reverse("safety:home"),
+        reverse("safety:guides"),
+        reverse("safety:map"),
+        reverse("safety:offline"),
+        reverse("safety:manifest"),
+        *(reverse("safety:guide", kwargs={"hazard": g.hazard}) for g in ActionGuide.objects.all()),
+    ]
+    assets = [
+        static("sotong/css/site.css"),
+        static("sotong/img/favicon.svg"),
+        static("safety/safety.css"),
+        static("safety/safety.js"),
+        static("safety/sw-register.js"),
+        static("safety/map.js"),
+        static("safety/icons/icon-192.png"),
+        static("safety/icons/icon-512.png"),
+        static("vendor/leaflet/leaflet.js"),
+        static("vendor/leaflet/leaflet.css"),
+        static("vendor/leaflet/images/marker-icon.png"),
+        static("vendor/leaflet/images/marker-icon-2x.png"),
+        static("vendor/leaflet/images/marker-shadow.png"),
+        static("vendor/leaflet.markercluster/leaflet.markercluster.js"),
+        static("vendor/leaflet.markercluster/MarkerCluster.css"),
+        static("vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+    ]
+    return pages + assets
+
+
+@require_GET
+@cache_control(no_cache=True, max_age=0)
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The worker for this language's safety pages. Served from /safety/sw.js (or /en/safety/sw.js …)
+    so its default scope is exactly this language's /safety/ (docs/decisions: the PWA record)."""
+    lang = (get_language() or "ko").lower()
+    config = {
+        "version": f"{SW_VERSION}-{lang}",
+        "lang": lang,
+        "scope": reverse("safety:home"),
+        "offline": reverse("safety:offline"),
+        "precache": _precache_urls(),
+        "facilities": "/api/safety/facilities.json",
+        "static": settings.STATIC_URL,
+        "icon": static("safety/icons/icon-192.png"),
+        "name": _("내손안의 안전"),
+    }
+    body = render(request, "safety/sw.js", {"config": json.dumps(config, ensure_ascii=False)}).content
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    return response
+
+
+@require_GET
+@cache_control(max_age=3600)
+def manifest(request: HttpRequest) -> HttpResponse:
+    from sotong.pages.templatetags.sotong_tags import lang_tag
+
+    scope = reverse("safety:home")
+    data = {
+        "name": _("내손안의 안전 — 영등포구"),
+        "short_name": _("내손안의 안전"),
+        "description": _("내 장소 근처의 대피 장소와 재난별 행동요령. 인터넷이 끊겨도 볼 수 있습니다."),
+        "lang": lang_tag(),
+        "dir": "ltr",
+        "start_url": scope,
+        "scope": scope,
+        "id": scope,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#083a73",
+        "icons": [
+            {"src": static("safety/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("safety/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("safety/icons/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return HttpResponse(
+        json.dumps(data, ensure_ascii=False), content_type="application/manifest+json; charset=utf-8"
+    )
+
+
+urlpatterns: list = [
+    path("", home, name="home"),
+    path("guides/", guides, name="guides"),
+    path("guides/<slug:hazard>/", guide, name="guide"),
+    path("map/", safety_map, name="map"),
+    path("offline/", offline, name="offline"),
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+]

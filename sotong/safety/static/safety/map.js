@@ -1,0 +1,109 @@
+// The 재난안전생활지도: each public layer's GeoJSON on a Leaflet map, points clustered, a toggle and a
+// legend entry per layer. The tables under the map carry the same content without JavaScript or tiles.
+(function () {
+  "use strict";
+  var node = document.getElementById("safety-map");
+  var configNode = document.getElementById("safety-client");
+  if (!node || !configNode || typeof L === "undefined") { return; }
+  var CLIENT = JSON.parse(configNode.textContent);
+  var map = L.map(node, { scrollWheelZoom: false }).setView([37.5206, 126.9139], 14);
+  if (CLIENT.tiles) { L.tileLayer(CLIENT.tiles, { maxZoom: 19, attribution: CLIENT.attribution }).addTo(map); }
+
+  var toggles = document.getElementById("layer-toggles");
+  var shown = {};
+  var bounds = L.latLngBounds([]);
+
+  function colourOf(slug) {
+    var rect = toggles.querySelector("#toggle-" + slug + " + label rect");
+    return rect ? rect.getAttribute("fill") : "#0b5cad";
+  }
+  function nameOf(props) {
+    var lang = CLIENT.lang;
+    return (props.names && (props.names[lang] || props.names.ko)) || props["name_" + lang] || props.name || props.name_ko || "";
+  }
+  function popup(props) {
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = nameOf(props) || props.category_name || "";
+    box.appendChild(title);
+    [props.kind_label || props.status_label, props.address || props.reported_on].forEach(function (line) {
+      if (!line) { return; }
+      box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(line));
+    });
+    return box;
+  }
+  function build(slug, geojson) {
+    var colour = colourOf(slug);
+    var cluster = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
+    var shapes = L.geoJSON(geojson, {
+      style: function () { return { color: colour, weight: 3, fillOpacity: 0.2 }; },
+      pointToLayer: function (feature, latlng) {
+        var marker = L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 1 });
+        return marker;
+      },
+      onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature.properties || {})); }
+    });
+    var group = L.featureGroup();
+    shapes.eachLayer(function (layer) {
+      if (layer instanceof L.CircleMarker) { cluster.addLayer(layer); } else { group.addLayer(layer); }
+    });
+    group.addLayer(cluster);
+    try { bounds.extend(shapes.getBounds()); } catch (e) { /* empty layer */ }
+    return group;
+  }
+
+  var API_LANG = { ko: "ko", en: "en", zh: "zh-hans" }[CLIENT.lang] || "ko";
+  function layerUrl(slug, known) {
+    var url = (known && known[slug]) || "/api/safety/layers/" + encodeURIComponent(slug) + ".geojson";
+    return url + (url.indexOf("?") === -1 ? "?" : "&") + "lang=" + API_LANG;
+  }
+
+  function urlsFromIndex() {
+    return fetch(CLIENT.urls.layers + "?lang=" + API_LANG, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (body) {
+        var list = Array.isArray(body) ? body : (body.layers || []);
+        var known = {};
+        list.forEach(function (layer) { if (layer.slug) { known[layer.slug] = layer.geojson || layer.url || layer.geojson_url; } });
+        return known;
+      }).catch(function () { return {}; });
+  }
+
+  urlsFromIndex().then(function (known) {
+    var boxes = toggles.querySelectorAll("input[type=checkbox]");
+    return Promise.all(Array.prototype.map.call(boxes, function (box) {
+      var slug = box.value;
+      return fetch(layerUrl(slug, known), { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) { throw new Error(String(r.status)); }
+        return r.json();
+      }).then(function (geojson) {
+        shown[slug] = build(slug, geojson);
+        if (box.checked) { shown[slug].addTo(map); }
+        box.addEventListener("change", function () {
+          if (box.checked) { shown[slug].addTo(map); } else { map.removeLayer(shown[slug]); }
+        });
+      }).catch(function () { box.disabled = true; });
+    }));
+  }).then(function () {
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 }); }
+  });
+
+  // The legend on the map: the same swatches and names as the toggles.
+  var Legend = L.Control.extend({
+    options: { position: "bottomright" },
+    onAdd: function () {
+      var box = L.DomUtil.create("div", "safety-legend");
+      box.setAttribute("aria-hidden", "true"); // the toggles and the tables say the same to screen readers
+      var title = L.DomUtil.create("strong", "", box);
+      title.textContent = CLIENT.strings.legend;
+      Array.prototype.forEach.call(toggles.querySelectorAll("input[type=checkbox]"), function (box2) {
+        var row = L.DomUtil.create("div", "safety-legend__row", box);
+        var swatch = L.DomUtil.create("span", "safety-legend__swatch", row);
+        swatch.style.background = colourOf(box2.value);
+        row.appendChild(document.createTextNode(" " + box2.nextElementSibling.textContent.trim()));
+      });
+      return box;
+    }
+  });
+  new Legend().addTo(map);
+})();

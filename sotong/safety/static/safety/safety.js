@@ -1,0 +1,491 @@
+// 내손안의 안전 on the device: my places and household (kept in localStorage, no account), the nearest
+// suitable shelters computed here from facilities.json (so it works with the network off, through the
+// service worker's cache), Web Push sign-up, and on guide pages the household's steps highlighted.
+// Without JavaScript the server-rendered form and pages do the same job.
+(function () {
+  "use strict";
+  var PLACES_KEY = "sotong.safety.places";
+  var HOUSEHOLD_KEY = "sotong.safety.household";
+  var LIMIT = 5;
+
+  function load(key) {
+    try { return JSON.parse(window.localStorage.getItem(key) || "[]") || []; } catch (e) { return []; }
+  }
+  function store(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+  function fmt(text, values) {
+    return String(text).replace(/%\((\w+)\)s/g, function (_, name) {
+      return values[name] === undefined ? "" : String(values[name]);
+    });
+  }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") { node.textContent = attrs[name]; } else { node.setAttribute(name, attrs[name]); }
+    });
+    (children || []).forEach(function (child) {
+      if (child) { node.appendChild(typeof child === "string" ? document.createTextNode(child) : child); }
+    });
+    return node;
+  }
+
+  // ---- Guide pages: highlight the household's steps, print button -------------------------------
+  function enhanceGuide() {
+    var form = document.getElementById("guide-household");
+    if (!form) { return; }
+    var saved = load(HOUSEHOLD_KEY);
+    var fromQuery = new URLSearchParams(window.location.search).getAll("for");
+    var mine = fromQuery.length ? fromQuery : saved;
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=for]"), function (box) {
+      box.checked = mine.indexOf(box.value) !== -1;
+      box.addEventListener("change", function () {
+        var chosen = Array.prototype.filter.call(form.querySelectorAll("input[name=for]:checked"), function (b) { return true; })
+          .map(function (b) { return b.value; });
+        store(HOUSEHOLD_KEY, chosen);
+        highlight(chosen);
+      });
+    });
+    highlight(mine);
+    var printButton = document.getElementById("print-guide");
+    if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
+  }
+  function highlight(audiences) {
+    var label = document.querySelector(".badge--mine");
+    var text = label ? label.textContent : "";
+    Array.prototype.forEach.call(document.querySelectorAll(".guide-step--audience"), function (step) {
+      var on = audiences.indexOf(step.dataset.audience) !== -1;
+      step.classList.toggle("guide-step--mine", on);
+      var badge = step.querySelector(".badge--mine");
+      if (on && !badge && text) {
+        step.insertBefore(el("span", { "class": "badge badge--mine", text: text }), step.childNodes[1] || null);
+        step.insertBefore(document.createTextNode(" "), step.childNodes[2] || null);
+      } else if (!on && badge) {
+        badge.parentNode.removeChild(badge);
+      }
+    });
+  }
+
+  // ---- The home page ------------------------------------------------------------------------------
+  var configNode = document.getElementById("safety-client");
+  if (!configNode) {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", enhanceGuide); } else { enhanceGuide(); }
+    return;
+  }
+  var CLIENT = JSON.parse(configNode.textContent);
+  var S = CLIENT.strings;
+  var data = null; // {facilities: [...], data_version, holidays}
+  var lastQuery = null;
+  var resultsMap = null;
+  var resultsLayer = null;
+
+  // Opening hours, in Seoul's time whatever the device's time zone.
+  var seoulParts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Seoul", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", weekday: "short"
+  });
+  function seoul(date) {
+    var parts = {};
+    seoulParts.formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    return {
+      day: parts.year + "-" + parts.month + "-" + parts.day,
+      weekday: parts.weekday,
+      minutes: parseInt(parts.hour, 10) * 60 + parseInt(parts.minute, 10)
+    };
+  }
+  function dayLabel(local, holidays) {
+    if (holidays.indexOf(local.day) !== -1) { return "holiday"; }
+    if (local.weekday === "Sat") { return "saturday"; }
+    if (local.weekday === "Sun") { return "sunday"; }
+    return "weekday";
+  }
+  function hhmm(text) { var p = String(text).split(":"); return parseInt(p[0], 10) * 60 + parseInt(p[1], 10); }
+  function openNow(f, now, holidays) {
+    if (f.always_open) { return true; }
+    var spans = f.opening_hours || f.hours || [];
+    if (!spans.length) { return true; } // no hours published: shelters open when needed (as the server)
+    for (var offset = 0; offset >= -1; offset--) {
+      var local = seoul(new Date(now.getTime() + offset * 86400000));
+      var label = dayLabel(local, holidays);
+      var nowMin = seoul(now).minutes + (offset === -1 ? 1440 : 0);
+      for (var i = 0; i < spans.length; i++) {
+        if (spans[i].days !== label) { continue; }
+        var open = hhmm(spans[i].open), close = hhmm(spans[i].close);
+        var end = close > open ? close : close + 1440;
+        if (open <= nowMin && nowMin < end) { return true; }
+      }
+    }
+    return false;
+  }
+
+  function rad(d) { return d * Math.PI / 180; }
+  function distance(lat1, lon1, lat2, lon2) {
+    var dp = rad(lat2 - lat1), dl = rad(lon2 - lon1);
+    var a = Math.pow(Math.sin(dp / 2), 2) + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.pow(Math.sin(dl / 2), 2);
+    return 2 * 6371008.8 * Math.asin(Math.sqrt(a));
+  }
+  function direction(lat1, lon1, lat2, lon2) {
+    var y = Math.sin(rad(lon2 - lon1)) * Math.cos(rad(lat2));
+    var x = Math.cos(rad(lat1)) * Math.sin(rad(lat2)) - Math.sin(rad(lat1)) * Math.cos(rad(lat2)) * Math.cos(rad(lon2 - lon1));
+    var deg = (Math.atan2(y, x) * 180 / Math.PI + 360) % 360;
+    return S.compass[Math.round(deg / 45) % 8];
+  }
+  function metres(m) { return m < 1000 ? Math.round(m / 10) * 10 + "m" : (m / 1000).toFixed(1) + "km"; }
+  function directionsUrl(from, to) {
+    var values = { from_lat: from.lat.toFixed(6), from_lon: from.lon.toFixed(6), lat: to.lat.toFixed(6), lon: to.lon.toFixed(6) };
+    return CLIENT.directions.replace(/\{(\w+)\}/g, function (_, name) { return values[name] || ""; });
+  }
+  var API_LANG = { ko: "ko", en: "en", zh: "zh-hans" }[CLIENT.lang] || "ko";
+  function nameOf(f) {
+    if (f.name && typeof f.name === "object") { return f.name[API_LANG] || f.name.ko || ""; }
+    return f["name_" + CLIENT.lang] || f.name || f.name_ko || "";
+  }
+  function suits(f, hazard) {
+    var hazards = f.hazards || [];
+    if (hazards.indexOf(hazard) === -1) { return false; }
+    // The server's list already applies these; kept here so that an old cached list cannot send anyone
+    // underground in a flood.
+    if ((hazard === "flood" || hazard === "typhoon") && f.setting === "underground") { return false; }
+    return true;
+  }
+  function normalise(body) {
+    var list = Array.isArray(body) ? body : (body.facilities || body.items || body.features || []);
+    var facilities = list.map(function (f) {
+      if (f.type === "Feature") { // GeoJSON, in case the list comes as a FeatureCollection
+        var p = f.properties || {};
+        p.lon = f.geometry.coordinates[0]; p.lat = f.geometry.coordinates[1];
+        return p;
+      }
+      return f;
+    });
+    return { facilities: facilities, data_version: body.data_version, holidays: body.holidays || [] };
+  }
+  // The API's ranking (sotong/safety/nearest.py `rank`): open now only; in an earthquake open-air sites
+  // before buildings; then by 500 m band, places that publish a capacity first, then distance.
+  function nearest(place, hazard) {
+    var now = new Date();
+    var rows = [];
+    data.facilities.forEach(function (f) {
+      if (!suits(f, hazard) || !openNow(f, now, data.holidays)) { return; }
+      var d = distance(place.lat, place.lon, f.lat, f.lon);
+      rows.push({
+        f: f, d: d, open: true,
+        key: [hazard === "earthquake" && f.kind !== "earthquake_outdoor" ? 1 : 0, Math.floor(d / 500), f.capacity ? 0 : 1, d]
+      });
+    });
+    rows.sort(function (a, b) {
+      for (var i = 0; i < 4; i++) { if (a.key[i] !== b.key[i]) { return a.key[i] - b.key[i]; } }
+      return 0;
+    });
+    return rows.slice(0, LIMIT);
+  }
+
+  function loadFacilities() {
+    return fetch(CLIENT.urls.facilities, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (body) { data = normalise(body); return data; });
+  }
+
+  // ---- Rendering the nearest shelters -------------------------------------------------------------
+  var results = document.getElementById("shelter-results");
+  var mapBox = document.getElementById("results-map");
+
+  function fact(term, value) {
+    return el("div", {}, [el("dt", { text: term }), el("dd", {}, [value])]);
+  }
+  function shelterItem(row, place, index, group) {
+    var f = row.f;
+    var title = el("h4", { "class": "shelter__name", id: group + "-s" + index, text: nameOf(f) });
+    if (f.setting === "underground") { title.appendChild(document.createTextNode(" ")); title.appendChild(el("span", { "class": "badge badge--underground", text: S.underground })); }
+    if (f.is_sample) { title.appendChild(document.createTextNode(" ")); title.appendChild(el("span", { "class": "badge badge--sample", text: S.sample })); }
+    var walk = fmt(S.walk, { n: Math.max(1, Math.round(row.d / 67)) });
+    var dist = fmt(S.direction_of, { dir: direction(place.lat, place.lon, f.lat, f.lon), dist: metres(row.d) }) + " · " + walk;
+    var kind = (CLIENT.kinds && CLIENT.kinds[f.kind]) || f.kind_label || f.kind || "";
+    var setting = (CLIENT.settings && CLIENT.settings[f.setting]) || "";
+    var hours = row.open ? document.createTextNode(S.open_now) : el("strong", { text: S.closed_now });
+    var hoursDd = el("span", {}, [hours, f.hours_note ? " · " + f.hours_note : ""]);
+    var stepFree = f.step_free === true ? S.step_free_yes : f.step_free === false ? S.step_free_no : S.unknown;
+    if (f.has_lift) { stepFree += " · " + S.lift; }
+    var facts = el("dl", { "class": "shelter__facts" }, [
+      fact(S.distance, dist),
+      fact(S.kind, kind + (setting ? " · " + setting : "") + (f.floor ? " " + f.floor : "")),
+      fact(S.hours, hoursDd),
+      fact(S.capacity, f.capacity ? fmt(S.people, { n: Number(f.capacity).toLocaleString() }) : S.unknown),
+      fact(S.step_free, stepFree),
+      f.address ? fact(S.address || "", f.address) : null
+    ]);
+    var link = el("a", { href: directionsUrl(place, f), rel: "noopener", target: "_blank" }, [
+      S.directions_link + " ", el("span", { "class": "visually-hidden", text: "(" + nameOf(f) + ", " + S.new_window.replace(/[()]/g, "") + ")" })
+    ]);
+    return el("li", { "class": "shelter" + (row.open ? "" : " shelter--closed") }, [title, facts, el("p", { "class": "shelter__link" }, [link])]);
+  }
+
+  function placeName(place) {
+    var label = S.labels[place.label] || place.label || "";
+    var where = place.address || place.dongName || "";
+    return where ? label + " (" + where + ")" : label;
+  }
+
+  function render(places, hazard) {
+    lastQuery = { places: places, hazard: hazard };
+    results.textContent = "";
+    var hazardName = CLIENT.hazards[hazard] || hazard;
+    var markers = [];
+    places.forEach(function (place, p) {
+      var rows = nearest(place, hazard);
+      var group = "place" + p;
+      var heading = el("h3", { "class": "results-title", id: group + "-title", text:
+        rows.length ? fmt(S.found, { place: placeName(place), hazard: hazardName, n: rows.length }) : fmt(S.none_found, { place: placeName(place) }) });
+      results.appendChild(heading);
+      if (rows.length) {
+        var list = el("ol", { "class": "shelter-list", "aria-labelledby": group + "-title" });
+        rows.forEach(function (row, i) { list.appendChild(shelterItem(row, place, i, group)); markers.push([row.f.lat, row.f.lon, nameOf(row.f)]); });
+        results.appendChild(list);
+      }
+    });
+    var note = navigator.onLine ? "" : S.offline_data;
+    if (data.data_version) { note += (note ? " " : "") + fmt(S.data_from, { date: data.data_version }); }
+    if (note) { results.appendChild(el("p", { "class": "muted", text: note })); }
+    var slot = document.getElementById("guide-link-slot");
+    if (slot) {
+      slot.textContent = "";
+      var household = load(HOUSEHOLD_KEY);
+      var query = household.map(function (a) { return "for=" + encodeURIComponent(a); }).join("&");
+      slot.appendChild(el("a", { href: CLIENT.urls.guide.replace("HAZARD", hazard) + (query ? "?" + query : ""), text: fmt(S.read_guide, { hazard: hazardName }) }));
+    }
+    drawMap(places, markers);
+  }
+
+  function drawMap(places, markers) {
+    if (!mapBox || typeof L === "undefined" || !markers.length) { if (mapBox) { mapBox.hidden = true; } return; }
+    mapBox.hidden = false;
+    if (!resultsMap) {
+      resultsMap = L.map(mapBox, { scrollWheelZoom: false });
+      if (CLIENT.tiles) { L.tileLayer(CLIENT.tiles, { maxZoom: 19, attribution: CLIENT.attribution }).addTo(resultsMap); }
+      resultsLayer = L.layerGroup().addTo(resultsMap);
+    }
+    resultsLayer.clearLayers();
+    var bounds = [];
+    places.forEach(function (place) {
+      L.circleMarker([place.lat, place.lon], { radius: 8, color: "#b3261e", fillOpacity: 0.9 }).bindTooltip(placeName(place)).addTo(resultsLayer);
+      bounds.push([place.lat, place.lon]);
+    });
+    markers.forEach(function (m) { L.marker([m[0], m[1]], { alt: m[2], keyboard: false }).bindTooltip(m[2]).addTo(resultsLayer); bounds.push([m[0], m[1]]); });
+    resultsMap.invalidateSize();
+    resultsMap.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
+  }
+
+  function dongPlace(select) {
+    var option = select.options[select.selectedIndex];
+    if (!option || !option.value) { return null; }
+    return { label: "other", dong: option.value, dongName: option.textContent, address: "", lat: parseFloat(option.dataset.lat), lon: parseFloat(option.dataset.lon) };
+  }
+
+  function search(event) {
+    var hazard = document.getElementById("hazard").value;
+    var places = load(PLACES_KEY).slice();
+    var chosen = dongPlace(document.getElementById("dong"));
+    if (chosen) { chosen.label = ""; chosen.address = chosen.dongName; places.push(chosen); }
+    if (!hazard || !places.length) { return; } // let the server answer (and explain what is missing)
+    if (event) { event.preventDefault(); }
+    var go = function () { render(places, hazard); };
+    if (data) { go(); return; }
+    loadFacilities().then(go).catch(function () {
+      if (event) { document.getElementById("nearest-form").submit(); return; }
+      results.textContent = "";
+      results.appendChild(el("p", { "class": "field-error", text: S.loading_failed }));
+    });
+  }
+
+  // ---- My places ---------------------------------------------------------------------------------
+  var placeList = document.getElementById("place-list");
+  var placeStatus = document.getElementById("place-status");
+  var picked = null;
+  var pickMap = null;
+  var pickMarker = null;
+
+  function showPlaces() {
+    var places = load(PLACES_KEY);
+    placeList.textContent = "";
+    places.forEach(function (place, index) {
+      var remove = el("button", { type: "button", "class": "button button--secondary button--small", text: S.remove });
+      remove.setAttribute("aria-label", S.remove + " " + placeName(place));
+      remove.addEventListener("click", function () {
+        var all = load(PLACES_KEY); all.splice(index, 1); store(PLACES_KEY, all);
+        placeStatus.textContent = fmt(S.removed, { label: placeName(place) });
+        showPlaces();
+      });
+      placeList.appendChild(el("li", {}, [el("span", { text: placeName(place) }), " ", remove]));
+    });
+    var dongField = document.getElementById("dong-hint");
+    if (dongField) { dongField.hidden = false; }
+  }
+
+  function setPicked(lat, lon, how) {
+    picked = { lat: lat, lon: lon };
+    if (pickMap) {
+      if (pickMarker) { pickMarker.setLatLng([lat, lon]); } else { pickMarker = L.marker([lat, lon], { keyboard: false }).addTo(pickMap); }
+    }
+    placeStatus.textContent = how + " " + lat.toFixed(5) + ", " + lon.toFixed(5);
+  }
+
+  function setUpPlaces() {
+    var form = document.getElementById("place-form");
+    if (!form) { return; }
+    showPlaces();
+    var mapNode = document.getElementById("place-map");
+    if (typeof L !== "undefined" && mapNode) {
+      pickMap = L.map(mapNode, { scrollWheelZoom: false }).setView([37.5206, 126.9139], 13);
+      if (CLIENT.tiles) { L.tileLayer(CLIENT.tiles, { maxZoom: 19, attribution: CLIENT.attribution }).addTo(pickMap); }
+      pickMap.on("click", function (e) { setPicked(e.latlng.lat, e.latlng.lng, S.picked); });
+    } else if (mapNode) {
+      mapNode.hidden = true;
+    }
+    document.getElementById("place-dong").addEventListener("change", function (e) {
+      var place = dongPlace(e.target);
+      if (place && pickMap) { pickMap.setView([place.lat, place.lon], 15); }
+    });
+    var locate = document.getElementById("use-my-location");
+    if (!navigator.geolocation) { locate.hidden = true; }
+    locate.addEventListener("click", function () {
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        setPicked(pos.coords.latitude, pos.coords.longitude, S.located);
+        if (pickMap) { pickMap.setView([pos.coords.latitude, pos.coords.longitude], 16); }
+      }, function () { placeStatus.textContent = S.locate_failed; }, { timeout: 10000, maximumAge: 60000 });
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var dong = dongPlace(document.getElementById("place-dong"));
+      var where = picked || dong;
+      if (!where) { placeStatus.textContent = S.place_needs_location; return; }
+      var place = {
+        label: document.getElementById("place-label").value,
+        dong: dong ? dong.dong : "",
+        dongName: dong ? dong.dongName : "",
+        address: document.getElementById("place-address").value.trim().slice(0, 100),
+        lat: where.lat,
+        lon: where.lon
+      };
+      var all = load(PLACES_KEY);
+      all.push(place);
+      store(PLACES_KEY, all.slice(-5));
+      placeStatus.textContent = fmt(S.saved, { label: placeName(place) });
+      picked = null;
+      if (pickMarker) { pickMap.removeLayer(pickMarker); pickMarker = null; }
+      form.reset();
+      showPlaces();
+      if (document.getElementById("hazard").value) { search(null); }
+    });
+  }
+
+  // ---- Household ---------------------------------------------------------------------------------
+  function setUpHousehold() {
+    var form = document.getElementById("household-form");
+    if (!form) { return; }
+    var saved = load(HOUSEHOLD_KEY);
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=household]"), function (box) {
+      box.checked = saved.indexOf(box.value) !== -1;
+      box.addEventListener("change", function () {
+        var chosen = Array.prototype.map.call(form.querySelectorAll("input[name=household]:checked"), function (b) { return b.value; });
+        store(HOUSEHOLD_KEY, chosen);
+        document.getElementById("household-status").textContent = S.household_saved;
+        if (lastQuery) { render(lastQuery.places, lastQuery.hazard); }
+      });
+    });
+  }
+
+  // ---- Push ----------------------------------------------------------------------------------------
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function base64ToBytes(text) {
+    var padded = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+    var raw = window.atob(padded);
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
+    return bytes;
+  }
+  function setUpPush() {
+    var button = document.getElementById("push-subscribe");
+    var status = document.getElementById("push-status");
+    if (!button) { return; }
+    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+      button.disabled = true; status.textContent = S.push_unsupported; return;
+    }
+    button.addEventListener("click", function () {
+      var places = load(PLACES_KEY);
+      if (!places.length) { status.textContent = S.push_needs_places; return; }
+      Notification.requestPermission().then(function (permission) {
+        if (permission !== "granted") { throw new Error("denied"); }
+        return Promise.all([
+          navigator.serviceWorker.ready,
+          fetch(CLIENT.urls.vapid_key, { credentials: "same-origin" }).then(function (r) {
+            if (!r.ok) { throw new Error("key"); }
+            return r.headers.get("Content-Type").indexOf("json") !== -1 ? r.json() : r.text();
+          })
+        ]);
+      }).then(function (got) {
+        var key = typeof got[1] === "string" ? got[1].trim() : (got[1].public_key || got[1].key || got[1].publicKey);
+        return got[0].pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: base64ToBytes(key) });
+      }).then(function (subscription) {
+        return fetch(CLIENT.urls.subscribe, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify({
+            subscription: subscription.toJSON(),
+            places: places.map(function (p) { return { label: p.label, lat: p.lat, lon: p.lon, dong: p.dong || "" }; }),
+            household: load(HOUSEHOLD_KEY),
+            language: document.documentElement.lang
+          })
+        });
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        status.textContent = S.push_done;
+      }).catch(function (error) {
+        status.textContent = error && error.message === "denied" ? S.push_denied : S.push_failed;
+      });
+    });
+  }
+
+  // ---- Installing and the network --------------------------------------------------------------
+  function setUpInstall() {
+    var button = document.getElementById("install-app");
+    var prompt = null;
+    window.addEventListener("beforeinstallprompt", function (event) {
+      event.preventDefault(); prompt = event; if (button) { button.hidden = false; }
+    });
+    if (button) {
+      button.addEventListener("click", function () { if (prompt) { prompt.prompt(); prompt = null; button.hidden = true; } });
+    }
+    var status = document.getElementById("network-status");
+    function show() {
+      if (!status) { return; }
+      status.hidden = navigator.onLine;
+      status.textContent = navigator.onLine ? "" : S.offline_data;
+    }
+    window.addEventListener("online", show);
+    window.addEventListener("offline", show);
+    show();
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        if (event.data && event.data.type === "facilities-updated") {
+          loadFacilities().then(function () { if (lastQuery) { render(lastQuery.places, lastQuery.hazard); } }).catch(function () {});
+        }
+      });
+    }
+  }
+
+  function start() {
+    setUpPlaces();
+    setUpHousehold();
+    setUpPush();
+    setUpInstall();
+    document.getElementById("nearest-form").addEventListener("submit", search);
+    // Start downloading the list now, so that it is on the device before it is needed.
+    loadFacilities().catch(function () {});
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();
