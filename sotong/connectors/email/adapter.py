@@ -26,11 +26,20 @@ _MSGID = re.compile(r"^<[^<>\s@]{1,200}@[^<>\s@]{1,200}>$")
 _CASE_NUMBER = re.compile(r"^\d{4}-\d{6}$")
 
 
+def _domain() -> str:
+    return parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1].rpartition("@")[2] or "localhost"
+
+
 def message_id_for(delivery: Delivery) -> str:
     """The same Message-ID for every attempt of one delivery."""
     key = hashlib.sha256(f"sotong-email:{delivery.idempotency_key}".encode()).hexdigest()[:32]
-    domain = parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1].rpartition("@")[2] or "localhost"
-    return f"<{key}@{domain}>"
+    return f"<{key}@{_domain()}>"
+
+
+def case_thread_id(case_number: str) -> str:
+    """A reference every message about one case carries, so mail clients thread the acknowledgement,
+    interim notices and the answer together even when the case did not start as an e-mail."""
+    return f"<sotong-case-{case_number}@{_domain()}>"
 
 
 def _one_line(value: object) -> str:
@@ -65,9 +74,12 @@ def compose(delivery: Delivery) -> EmailMessage:
         subject = f"{subject} [{case_number}]"
     headers = {"Message-ID": message_id_for(delivery), "X-Auto-Response-Suppress": "OOF, AutoReply"}
     in_reply_to = _one_line(payload.get("in_reply_to"))
+    references = [case_thread_id(case_number)] if case_number else []
     if _MSGID.match(in_reply_to):
         headers["In-Reply-To"] = in_reply_to
-        headers["References"] = in_reply_to
+        references.append(in_reply_to)
+    if references:
+        headers["References"] = " ".join(references)
     return EmailMessage(
         subject=_encoded_subject(subject),
         body=str(payload.get("text") or ""),

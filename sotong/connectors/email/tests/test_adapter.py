@@ -52,7 +52,7 @@ def test_it_sends_a_threaded_korean_plain_text_answer_that_comes_back_to_the_cas
     assert msg["To"].addresses[0].addr_spec == "minji@example.com"
     assert msg["Reply-To"].addresses[0].addr_spec == "sotong+2026-000123@localhost"
     assert msg["In-Reply-To"] == ORIGINAL
-    assert msg["References"] == ORIGINAL
+    assert msg["References"] == f"<sotong-case-2026-000123@localhost> {ORIGINAL}"
     assert msg["Message-ID"] == delivery.external_id
     assert msg.get_content_type() == "text/plain"
     assert msg.get_content_charset() == "utf-8"
@@ -81,7 +81,18 @@ def test_the_case_number_is_added_to_a_subject_without_it_and_a_bad_parent_id_is
         EmailAdapter().send(delivery)
     msg = received(collector)
     assert msg["Subject"] == "답변 안내 [2026-000123]"
-    assert msg["In-Reply-To"] is None and msg["References"] is None and msg["Bcc"] is None
+    assert msg["In-Reply-To"] is None and msg["Bcc"] is None
+    assert msg["References"] == "<sotong-case-2026-000123@localhost>"
+
+
+def test_every_message_about_a_case_from_another_channel_shares_one_thread_reference() -> None:
+    collector = Collector()
+    with smtp_peer(collector) as peer, smtp_settings(peer.port):
+        EmailAdapter().send(answer(key="voice:1:email", in_reply_to="", subject="접수 안내"))
+        EmailAdapter().send(answer(key="voice:2:email", in_reply_to="", subject="답변"))
+    first, second = received(collector, 0), received(collector, 1)
+    assert first["Message-ID"] != second["Message-ID"]
+    assert first["References"] == second["References"] == "<sotong-case-2026-000123@localhost>"
 
 
 def test_a_refused_recipient_fails_for_good() -> None:
