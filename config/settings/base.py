@@ -472,3 +472,42 @@ if any(not feed.startswith(("http://", "https://")) for feed in SAFETY_CAP_FEEDS
 SAFETY_REGION_ALIASES = env_list(
     "SAFETY_REGION_ALIASES", default=["서울특별시 전체", "서울특별시", "서울서남권"]
 )
+
+# Web Push (VAPID, RFC 8292) for residents' alerts. `sotong webpush_keys` prints a key pair; the private key
+# is base64url of the raw 32-byte P-256 scalar (or a PEM). Pushes go only to the known push services below
+# (https, port 443, a host on the list; "*.x" allows any subdomain of x): never an arbitrary URL.
+WEBPUSH_ENABLED = env_bool("WEBPUSH_ENABLED", default=False)
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "").strip()
+WEBPUSH_VAPID_SUBJECT = os.environ.get("WEBPUSH_VAPID_SUBJECT", "").strip()
+WEBPUSH_ALLOWED_HOSTS = env_list(
+    "WEBPUSH_ALLOWED_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "*.push.services.mozilla.com",
+        "updates.push.services.mozilla.com",
+        "*.notify.windows.com",
+        "web.push.apple.com",
+        "*.push.apple.com",
+    ],
+)
+# Seconds a push service keeps an alert for a device that is offline.
+WEBPUSH_TTL = env_int("WEBPUSH_TTL", default=6 * 60 * 60)
+# Simultaneous pushes in flight during a fan-out (HTTP/1.1 keep-alive connections).
+WEBPUSH_CONCURRENCY = env_int("WEBPUSH_CONCURRENCY", default=64)
+# Only for tests and the benchmark's loopback receiver (http://127.0.0.1:port/...); refused in production.
+WEBPUSH_ALLOW_LOOPBACK = env_bool("WEBPUSH_ALLOW_LOOPBACK", default=False)
+if WEBPUSH_ALLOW_LOOPBACK and not DEBUG:
+    raise ImproperlyConfigured(
+        "WEBPUSH_ALLOW_LOOPBACK sends pushes to this machine and is for tests only; it needs DEBUG=1."
+    )
+if WEBPUSH_ENABLED and not (
+    WEBPUSH_VAPID_PRIVATE_KEY and WEBPUSH_VAPID_SUBJECT.startswith(("mailto:", "https://"))
+):
+    raise ImproperlyConfigured(
+        "WEBPUSH_ENABLED is on but WEBPUSH_VAPID_PRIVATE_KEY is not set or WEBPUSH_VAPID_SUBJECT is not a "
+        "mailto: or https: contact (run `sotong webpush_keys`)."
+    )
+# Residents' alerts: which CAP statuses reach residents (Test and Exercise only when listed here).
+SAFETY_NOTIFY_STATUSES = env_list("SAFETY_NOTIFY_STATUSES", default=["Actual"])
+# Places a resident may save for alerts.
+SAFETY_MAX_PLACES = 5

@@ -1,0 +1,315 @@
+"""Web Push (RFC 8030) with message encryption (RFC 8291, aes128gcm of RFC 8188) and VAPID (RFC 8292).
+
+`PushSender` sends many pushes at once from an asyncio loop over HTTP/1.1 keep-alive connections with
+bounded concurrency: the alert fan-out's path. Each push is checked against the endpoint allow-list
+again at send time, encrypted for the subscription's keys (a fresh ECDH key and salt per message),
+and posted with `TTL`, `Urgency`, `Content-Encoding: aes128gcm` and `Authorization: vapid t=…, k=…`.
+What the push service answers decides what happens next:
+
+- 201 (or any 2xx): delivered.
+- 404, 410: the subscription is gone; the caller deletes it.
+- 429, 5xx, a timeout or a broken connection: tried again with backoff, waiting as long as Retry-After says.
+- 413 and any other 4xx: a permanent failure.
+
+The "webpush" outbox adapter sends a single push the same way (used for one-off messages).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+from sotong.connectors.base import DeliveryError
+from sotong.connectors.registry import register_adapter
+from sotong.connectors.webpush.allowlist import endpoint_refusal
+from sotong.connectors.webpush.vapid import VapidSigner, b64url_decode, configured_signer
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from sotong.connectors.models import Delivery
+
+logger = logging.getLogger(__name__)
+
+RECORD_SIZE = 4096
+# A push service accepts at most 4096 bytes of body: 86 bytes of header, 16 of tag, 1 of padding delimiter.
+MAX_PLAINTEXT = RECORD_SIZE - 86 - 16 - 1
+MAX_ATTEMPTS = 4
+# Longest Retry-After we wait for inside one fan-out; beyond it the push is left failed (temporary).
+MAX_WAIT_SECONDS = 60.0
+_CURVE = ec.SECP256R1()
+
+
+class PushRefused(ValueError):
+    """The subscription cannot be pushed to: bad keys or an endpoint not on the allow-list."""
+
+
+def _hkdf(*, salt: bytes, ikm: bytes, info: bytes, length: int) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(ikm)
+
+
+def receiver_key(p256dh: str) -> ec.EllipticCurvePublicKey:
+    try:
+        raw = b64url_decode(p256dh)
+        if len(raw) != 65 or raw[0] != 4:
+            raise ValueError("not an uncompressed P-256 point")
+        return ec.EllipticCurvePublicKey.from_encoded_point(_CURVE, raw)
+    except ValueError as exc:
+        raise PushRefused(f"the subscription's p256dh key is not usable: {exc}") from exc
+
+
+def auth_secret(auth: str) -> bytes:
+    try:
+        raw = b64url_decode(auth)
+    except ValueError as exc:
+        raise PushRefused("the subscription's auth secret is not base64url") from exc
+    if len(raw) != 16:
+        raise PushRefused("the subscription's auth secret is not 16 bytes")
+    return raw
+
+
+def encrypt(plaintext: bytes, *, p256dh: str, auth: str) -> bytes:
+    """One aes128gcm record for the user agent's key (RFC 8291 §3.4, RFC 8188 §2).
+
+    Written with `cryptography` directly rather than through pywebpush/http_ece: the same steps at
+    about 40 % of the CPU time, which decides whether a 100,000-push fan-out fits in a minute. The
+    tests decrypt it with http_ece, the reference implementation."""
+    if len(plaintext) > MAX_PLAINTEXT:
+        raise PushRefused(f"the message is {len(plaintext)} bytes; a push carries at most {MAX_PLAINTEXT}")
+    ua_public = receiver_key(p256dh)
+    secret = auth_secret(auth)
+    as_private = ec.generate_private_key(_CURVE)
+    ua_raw = ua_public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    as_raw = as_private.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    shared = as_private.exchange(ec.ECDH(), ua_public)
+    ikm = _hkdf(salt=secret, ikm=shared, info=b"WebPush: info\x00" + ua_raw + as_raw, length=32)
+    salt = os.urandom(16)
+    cek = _hkdf(salt=salt, ikm=ikm, info=b"Content-Encoding: aes128gcm\x00", length=16)
+    nonce = _hkdf(salt=salt, ikm=ikm, info=b"Content-Encoding: nonce\x00", length=12)
+    record = AESGCM(cek).encrypt(nonce, plaintext + b"\x02", None)
+    return salt + RECORD_SIZE.to_bytes(4, "big") + bytes([len(as_raw)]) + as_raw + record
+
+
+@dataclass(frozen=True)
+class Push:
+    """One message for one subscription. `key` is the caller's reference (e.g. the notice id)."""
+
+    key: int
+    endpoint: str
+    p256dh: str
+    auth: str
+    data: bytes
+    ttl: int
+    urgency: str = "normal"
+    topic: str = ""
+
+
+@dataclass
+class PushResult:
+    key: int
+    outcome: str  # "delivered", "gone", "failed"
+    status: int | None = None
+    detail: str = ""
+    permanent: bool = False
+    attempts: int = 0
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _backoff(attempt: int) -> float:
+    return min(1.0 * 2 ** (attempt - 1), 16.0)
+
+
+@dataclass
+class PushSender:
+    """Sends pushes concurrently; use inside one event loop (`async with PushSender(...) as sender`)."""
+
+    signer: VapidSigner
+    concurrency: int = 64
+    timeout: float = 10.0
+    max_attempts: int = MAX_ATTEMPTS
+    sleep: Any = asyncio.sleep
+    _session: aiohttp.ClientSession | None = field(default=None, init=False)
+
+    async def __aenter__(self) -> PushSender:
+        import aiohttp
+
+        connector = aiohttp.TCPConnector(
+            limit=self.concurrency, limit_per_host=self.concurrency, ttl_dns_cache=300
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(total=self.timeout),
+            skip_auto_headers=("User-Agent", "Content-Type"),
+            headers={"User-Agent": "Sotong-WebPush"},
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _request(self, push: Push) -> tuple[dict[str, str], bytes]:
+        refusal = endpoint_refusal(push.endpoint)
+        if refusal:
+            raise PushRefused(refusal)
+        body = encrypt(push.data, p256dh=push.p256dh, auth=push.auth)
+        headers = {
+            "Authorization": self.signer.authorization(push.endpoint),
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+            "TTL": str(max(0, int(push.ttl))),
+            "Urgency": push.urgency,
+        }
+        if push.topic:
+            headers["Topic"] = push.topic
+        return headers, body
+
+    async def send(self, push: Push) -> PushResult:
+        import aiohttp
+
+        assert self._session is not None, "use `async with PushSender(...)`"
+        try:
+            headers, body = self._request(push)
+        except PushRefused as exc:
+            return PushResult(push.key, "failed", detail=str(exc), permanent=True)
+        attempt = 0
+        while True:
+            attempt += 1
+            status: int | None = None
+            wait: float | None = None
+            try:
+                async with self._session.post(
+                    push.endpoint, data=body, headers=headers, allow_redirects=False
+                ) as response:
+                    status = response.status
+                    await response.read()
+                    if 200 <= status < 300:
+                        return PushResult(push.key, "delivered", status=status, attempts=attempt)
+                    if status in (404, 410):
+                        return PushResult(
+                            push.key,
+                            "gone",
+                            status=status,
+                            detail=f"{status}: the subscription is gone",
+                            permanent=True,
+                            attempts=attempt,
+                        )
+                    if status != 429 and status < 500:
+                        what = "the message is too large" if status == 413 else "the push service refused it"
+                        return PushResult(
+                            push.key,
+                            "failed",
+                            status=status,
+                            detail=f"{status}: {what}",
+                            permanent=True,
+                            attempts=attempt,
+                        )
+                    wait = retry_after_seconds(response.headers.get("Retry-After"))
+                    detail = f"{status}: the push service asked to try later"
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                detail = f"{type(exc).__name__}: {exc}"[:180]
+            if attempt >= self.max_attempts:
+                return PushResult(push.key, "failed", status=status, detail=detail, attempts=attempt)
+            delay = _backoff(attempt) if wait is None else wait
+            if delay > MAX_WAIT_SECONDS:
+                return PushResult(
+                    push.key,
+                    "failed",
+                    status=status,
+                    detail=f"{detail} (after {delay:.0f} s)",
+                    attempts=attempt,
+                )
+            await self.sleep(delay)
+
+    async def send_all(self, pushes: Iterable[Push]) -> list[PushResult]:
+        """Send every push with at most `concurrency` in flight; results in no particular order."""
+        pending = list(pushes)
+        pending.reverse()
+        results: list[PushResult] = []
+
+        async def worker() -> None:
+            while pending:
+                results.append(await self.send(pending.pop()))
+
+        await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(pending)) or 1)))
+        return results
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop when installed (it is, with uvicorn[standard]): about a third less CPU per push."""
+    try:
+        import uvloop
+
+        return uvloop.new_event_loop()
+    except ImportError:  # pragma: no cover
+        return asyncio.new_event_loop()
+
+
+def payload_bytes(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class WebPushAdapter:
+    """The outbox's "webpush" channel: one push per delivery. Payload: {"endpoint", "p256dh", "auth",
+    "message": {...}, "ttl", "urgency"}."""
+
+    channel = "webpush"
+
+    def is_enabled(self) -> bool:
+        return bool(settings.WEBPUSH_ENABLED and settings.WEBPUSH_VAPID_PRIVATE_KEY)
+
+    def send(self, delivery: Delivery) -> str:
+        payload = delivery.payload if isinstance(delivery.payload, dict) else {}
+        push = Push(
+            key=delivery.pk,
+            endpoint=str(payload.get("endpoint") or ""),
+            p256dh=str(payload.get("p256dh") or ""),
+            auth=str(payload.get("auth") or ""),
+            data=payload_bytes(payload.get("message") or {}),
+            ttl=int(payload.get("ttl") or settings.WEBPUSH_TTL),
+            urgency=str(payload.get("urgency") or "normal"),
+        )
+
+        async def one() -> PushResult:
+            async with PushSender(configured_signer(), concurrency=1, max_attempts=1) as sender:
+                return await sender.send(push)
+
+        loop = new_event_loop()
+        try:
+            result = loop.run_until_complete(one())
+        finally:
+            loop.close()
+        if result.outcome != "delivered":
+            raise DeliveryError(result.detail, permanent=result.permanent)
+        return ""
+
+
+register_adapter(WebPushAdapter())
