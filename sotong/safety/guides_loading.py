@@ -209,8 +209,8 @@ def stored_digest(guide: ActionGuide) -> str:
 
 
 def is_edited(guide: ActionGuide) -> bool:
-    """Whether the guide was changed since the loader last wrote it."""
-    return bool(guide.loaded_digest) and stored_digest(guide) != guide.loaded_digest
+    """Whether the guide was changed since the loader last wrote it (or was written by hand)."""
+    return stored_digest(guide) != guide.loaded_digest
 
 
 def load_guides(*, stdout: Writer | None = None, update: bool = False, directory: Path = GUIDES_DIR) -> int:
@@ -240,7 +240,8 @@ def load_guides(*, stdout: Writer | None = None, update: bool = False, directory
                     # Same content as the file (e.g. an edit undone): remember it as loaded.
                     ActionGuide.objects.filter(pk=guide.pk).update(loaded_digest=wanted)
                 continue
-            edited = bool(guide.loaded_digest) and current != guide.loaded_digest
+            # No digest: the safety office wrote this guide by hand before anything was loaded.
+            edited = current != guide.loaded_digest
             if edited and not update:
                 _say(stdout, f"kept {data.hazard}: edited in the back office (update to replace it)")
                 continue

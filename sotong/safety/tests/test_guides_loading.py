@@ -95,6 +95,16 @@ def test_update_replaces_an_edited_guide_with_the_file(tmp_path: Path) -> None:
     assert not is_edited(cold)
 
 
+def test_a_guide_written_by_hand_before_any_load_is_kept() -> None:
+    ActionGuide.objects.create(hazard="power_outage", title_ko="정전 때는", summary_ko="구청 안내")
+
+    load_guides()
+
+    guide = ActionGuide.objects.get(hazard="power_outage")
+    assert guide.title_ko == "정전 때는" and not guide.steps.exists()
+    assert ActionGuide.objects.count() == 12
+
+
 def test_an_edit_that_is_undone_counts_as_no_edit() -> None:
     load_guides()
     fire = ActionGuide.objects.get(hazard="fire")
