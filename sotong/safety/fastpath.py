@@ -34,7 +34,8 @@ _refreshing = False
 
 def handles(scope: dict[str, Any]) -> bool:
     return (
-        scope.get("type") == "http"
+        getattr(settings, "SAFETY_FAST_PATH", True)
+        and scope.get("type") == "http"
         and scope.get("path") in PATHS
         and scope.get("method") == "GET"
         and _host_allowed(scope)

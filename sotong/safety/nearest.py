@@ -40,7 +40,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
 from django.conf import settings
@@ -49,7 +48,7 @@ from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from sotong.core.geo import EARTH_RADIUS_M
+from sotong.core.geo import EARTH_RADIUS_M, distance_m
 from sotong.core.workdays import public_holiday_name
 from sotong.safety.choices import SHELTER_HAZARDS, FacilityKind, Hazard, Setting
 from sotong.safety.models import Facility
@@ -58,6 +57,12 @@ LANGS = ("ko", "en", "zh-hans")
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 20
 BAND_M = 500.0
+# One sort key per facility: tier (earthquake: open-air first), then the 500 m band, then a known
+# capacity, then the distance (metres, < 1e7).
+TIER_WEIGHT = 1e13
+BAND_WEIGHT = 1e8
+CAPACITY_WEIGHT = 1e7
+M_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 CHECK_EVERY_S = 1.0
 DEFAULT_DIRECTIONS_URL = (
     "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot"
@@ -101,6 +106,11 @@ class FacilityRecord:
     capacity: int | None
     hazards: tuple[str, ...]
     checked_on: date | None
+    # The unchanging parts of an answer's item, per language, and the coordinates as text.
+    heads: dict[str, dict[str, Any]]
+    tail: dict[str, Any]
+    lat_text: str
+    lon_text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +138,10 @@ class Nearby:
 @dataclass
 class _HazardTable:
     records: list[FacilityRecord]
-    lat: np.ndarray
+    lat: np.ndarray  # degrees
     lon: np.ndarray
-    tier: np.ndarray
-    no_capacity: np.ndarray
+    # tier * TIER_WEIGHT + (no known capacity) * CAPACITY_WEIGHT; the band and the distance are added per request.
+    static_key: np.ndarray
 
 
 @dataclass
@@ -142,6 +152,7 @@ class FacilityIndex:
     tables: dict[str, _HazardTable]
     kind_labels: dict[str, dict[str, str]]
     compass_words: dict[str, dict[str, str]]
+    directions_template: str
     last_modified: datetime | None
     facilities_json: bytes
     etag: str
@@ -250,7 +261,8 @@ def current_index() -> FacilityIndex:
 
 def build_index(*, version: str, generation: int) -> FacilityIndex:
     facilities = list(Facility.objects.filter(is_active=True).order_by("pk"))
-    records = [_record(f) for f in facilities]
+    kind_labels = {str(k): _in_each_language(lambda k=k: str(k.label)) for k in FacilityKind}
+    records = [_record(f, kind_labels) for f in facilities]
     tables: dict[str, _HazardTable] = {}
     for hazard in SHELTER_HAZARDS:
         chosen = [r for r in records if hazard in r.hazards]
@@ -258,14 +270,14 @@ def build_index(*, version: str, generation: int) -> FacilityIndex:
             0 if hazard != Hazard.EARTHQUAKE or r.kind == FacilityKind.EARTHQUAKE_OUTDOOR else 1
             for r in chosen
         ]
+        no_capacity = [0 if r.capacity else 1 for r in chosen]
         tables[str(hazard)] = _HazardTable(
             records=chosen,
-            lat=np.radians(np.array([r.lat for r in chosen], dtype=float)),
-            lon=np.radians(np.array([r.lon for r in chosen], dtype=float)),
-            tier=np.array(tier, dtype=np.int8),
-            no_capacity=np.array([0 if r.capacity else 1 for r in chosen], dtype=np.int8),
+            lat=np.array([r.lat for r in chosen], dtype=float),
+            lon=np.array([r.lon for r in chosen], dtype=float),
+            static_key=np.array(tier, dtype=float) * TIER_WEIGHT
+            + np.array(no_capacity, dtype=float) * CAPACITY_WEIGHT,
         )
-    kind_labels = {str(k): _in_each_language(lambda k=k: str(k.label)) for k in FacilityKind}
     compass_words = _in_each_language(_compass_words)
     last_modified = max((f.updated_at for f in facilities), default=None)
     body = _facilities_document(
@@ -278,25 +290,56 @@ def build_index(*, version: str, generation: int) -> FacilityIndex:
         tables=tables,
         kind_labels=kind_labels,
         compass_words=compass_words,
+        directions_template=getattr(settings, "SAFETY_DIRECTIONS_URL", "") or DEFAULT_DIRECTIONS_URL,
         last_modified=last_modified,
         facilities_json=body,
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
     )
 
 
-def _record(f: Facility) -> FacilityRecord:
+def _record(f: Facility, kind_labels: dict[str, dict[str, str]]) -> FacilityRecord:
     names = {"ko": f.name_ko, "en": f.name_en or f.name_ko, "zh-hans": f.name_zh or f.name_ko}
+    lat, lon = round(f.lat, 6), round(f.lon, 6)
+    labels = kind_labels.get(f.kind) or dict.fromkeys(LANGS, f.kind)
+    heads = {
+        lang: {
+            "id": f.pk,
+            "name": names[lang],
+            "kind": f.kind,
+            "kind_label": labels[lang],
+            "lat": lat,
+            "lon": lon,
+        }
+        for lang in LANGS
+    }
+    tail = {
+        "underground": f.setting == Setting.UNDERGROUND,
+        "setting": f.setting,
+        "capacity": f.capacity or None,
+        "always_open": f.always_open,
+        "hours_note": f.hours_note,
+        "step_free": f.step_free,
+        "has_lift": f.has_lift,
+        "address": f.address,
+        "phone": f.phone,
+        "checked_on": f.checked_on.isoformat() if f.checked_on else None,
+        "is_sample": f.is_sample,
+    }
     return FacilityRecord(
         facility=f,
         id=f.pk,
         kind=f.kind,
         names=names,
-        lat=round(f.lat, 6),
-        lon=round(f.lon, 6),
+        lat=lat,
+        lon=lon,
         setting=f.setting,
         capacity=f.capacity or None,
         hazards=tuple(str(h) for h in f.hazards()),
         checked_on=f.checked_on,
+        heads=heads,
+        tail=tail,
+        lat_text=f"{lat:.6f}",
+        lon_text=f"{lon:.6f}",
     )
 
 
@@ -377,12 +420,12 @@ def rank(
     table = index.tables.get(hazard)
     if table is None or not table.records:
         return []
-    p1, l1 = math.radians(lat), math.radians(lon)
-    dp, dl = table.lat - p1, table.lon - l1
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(table.lat) * np.sin(dl / 2) ** 2
-    dist = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-    band = np.floor(dist / BAND_M)
-    order = np.lexsort((dist, table.no_capacity, band, table.tier))
+    # Equirectangular distance to order (within a district it differs from the great circle by
+    # millimetres); the distance reported is the haversine one.
+    dy = table.lat - lat
+    dx = (table.lon - lon) * math.cos(math.radians(lat))
+    dist = np.sqrt(dx * dx + dy * dy) * M_PER_DEGREE
+    order = np.argsort(table.static_key + np.floor(dist / BAND_M) * BAND_WEIGHT + dist, kind="stable")
     flags = index.open_flags(at)
     found: list[Nearby] = []
     for i in order.tolist():
@@ -393,7 +436,7 @@ def rank(
         found.append(
             Nearby(
                 record=record,
-                distance_m=round(float(dist[i])),
+                distance_m=round(distance_m(lat, lon, record.lat, record.lon)),
                 bearing_deg=_bearing(lat, lon, record.lat, record.lon),
                 open_now=is_open,
             )
@@ -434,7 +477,16 @@ class ParamError(ValueError):
 def parse_nearest(params: Mapping[str, str], lang: str) -> NearestQuery:
     """Validate the query string (last value of each name); raises ParamError with a message in
     ``lang``."""
-    with translation.override(lang):
+    try:
+        return _parse(params, lang)
+    except ParamError:
+        # Switching language costs more than the rest of an answer: only for the error message.
+        with translation.override(lang):
+            return _parse(params, lang)
+
+
+def _parse(params: Mapping[str, str], lang: str) -> NearestQuery:
+    if True:
         lat = _coordinate(params, "lat", 90.0)
         lon = _coordinate(params, "lon", 180.0)
         hazard = (params.get("hazard") or "").strip()
@@ -483,16 +535,6 @@ def error_payload(error: ParamError) -> bytes:
     return dumps({"error": {"parameter": error.parameter, "message": error.message}})
 
 
-def directions_url(*, from_lat: float, from_lon: float, lat: float, lon: float) -> str:
-    template = getattr(settings, "SAFETY_DIRECTIONS_URL", "") or DEFAULT_DIRECTIONS_URL
-    return template.format(
-        from_lat=quote(f"{from_lat:.6f}"),
-        from_lon=quote(f"{from_lon:.6f}"),
-        lat=f"{lat:.6f}",
-        lon=f"{lon:.6f}",
-    )
-
-
 def nearest_payload(index: FacilityIndex, query: NearestQuery, *, at: datetime) -> dict[str, Any]:
     found = rank(
         index,
@@ -504,43 +546,33 @@ def nearest_payload(index: FacilityIndex, query: NearestQuery, *, at: datetime) 
         open_only=query.open_only,
     )
     lang = query.lang
+    origin = (f"{query.lat:.6f}", f"{query.lon:.6f}")
     checked = [n.record.checked_on for n in found if n.record.checked_on]
     return {
         "hazard": query.hazard,
         "lang": lang,
-        "items": [_item(index, n, query, lang) for n in found],
+        "items": [_item(index, n, query, lang, origin) for n in found],
         "data_checked_on": min(checked).isoformat() if checked else None,
         "data_version": index.version,
     }
 
 
-def _item(index: FacilityIndex, n: Nearby, query: NearestQuery, lang: str) -> dict[str, Any]:
-    r, f = n.record, n.record.facility
-    compass = n.compass
+def _item(
+    index: FacilityIndex, n: Nearby, query: NearestQuery, lang: str, origin: tuple[str, str]
+) -> dict[str, Any]:
+    r = n.record
+    compass = COMPASS[round(n.bearing_deg / 45) % 8]
     return {
-        "id": r.id,
-        "name": r.names[lang],
-        "kind": r.kind,
-        "kind_label": index.kind_labels[r.kind][lang],
-        "lat": r.lat,
-        "lon": r.lon,
+        **r.heads[lang],
         "distance_m": n.distance_m,
         "bearing": compass,
         "bearing_deg": n.bearing_deg,
         "direction": index.compass_words[lang][compass],
-        "underground": r.setting == Setting.UNDERGROUND,
-        "setting": r.setting,
-        "capacity": r.capacity,
+        **r.tail,
         "open_now": n.open_now,
-        "always_open": f.always_open,
-        "hours_note": f.hours_note,
-        "step_free": f.step_free,
-        "has_lift": f.has_lift,
-        "address": f.address,
-        "phone": f.phone,
-        "checked_on": r.checked_on.isoformat() if r.checked_on else None,
-        "is_sample": f.is_sample,
-        "directions_url": directions_url(from_lat=query.lat, from_lon=query.lon, lat=r.lat, lon=r.lon),
+        "directions_url": index.directions_template.format(
+            from_lat=origin[0], from_lon=origin[1], lat=r.lat_text, lon=r.lon_text
+        ),
     }
 
 
@@ -556,8 +588,8 @@ def api_headers(*, lang: str | None = None) -> list[tuple[str, str]]:
         ("Access-Control-Allow-Origin", "*"),
         ("X-Content-Type-Options", "nosniff"),
     ]
-    if lang:
-        headers += [("Content-Language", lang), ("Vary", "Accept-Language")]
+    # facilities.json carries every language; Django's LocaleMiddleware adds the Vary either way.
+    headers += [("Content-Language", lang or "ko, en, zh-hans"), ("Vary", "Accept-Language")]
     return headers
 
 
