@@ -76,6 +76,17 @@ def format_distance(metres: float) -> str:
     return f"{metres / 1000:.1f}km"
 
 
+def _directions_template() -> str:
+    # The same walking-route link the API gives (SAFETY_DIRECTIONS_URL, OpenStreetMap by default).
+    return getattr(settings, "SAFETY_DIRECTIONS_URL", "") or nearest.DEFAULT_DIRECTIONS_URL
+
+
+def _directions_url(from_lat: float, from_lon: float, lat: float, lon: float) -> str:
+    return _directions_template().format(
+        from_lat=f"{from_lat:.6f}", from_lon=f"{from_lon:.6f}", lat=f"{lat:.6f}", lon=f"{lon:.6f}"
+    )
+
+
 def nearest_rows(*, lat: float, lon: float, hazard: str, limit: int = NEAREST_LIMIT) -> list[ShelterRow]:
     """The nearest suitable shelters open now, ranked as the API ranks them (selectors.nearest_shelters)."""
     return [
@@ -84,9 +95,7 @@ def nearest_rows(*, lat: float, lon: float, hazard: str, limit: int = NEAREST_LI
             distance_m=n.distance_m,
             direction=_compass_words()[round(n.bearing_deg / 45) % 8],
             open_now=n.open_now,
-            directions_url=nearest.directions_url(
-                from_lat=lat, from_lon=lon, lat=n.record.lat, lon=n.record.lon
-            ),
+            directions_url=_directions_url(lat, lon, n.record.lat, n.record.lon),
         )
         for n in selectors.nearest_shelters(lat=lat, lon=lon, hazard=hazard, limit=limit)
     ]

@@ -15,7 +15,8 @@
 
   function colourOf(slug) {
     var rect = toggles.querySelector("#toggle-" + slug + " + label rect");
-    return rect ? rect.getAttribute("fill") : "#0b5cad";
+    var colour = rect ? rect.getAttribute("fill") : "";
+    return /^#[0-9a-fA-F]{3,8}$/.test(colour) ? colour : "#0b5cad";
   }
   function nameOf(props) {
     var lang = CLIENT.lang;
@@ -39,14 +40,20 @@
     var shapes = L.geoJSON(geojson, {
       style: function () { return { color: colour, weight: 3, fillOpacity: 0.2 }; },
       pointToLayer: function (feature, latlng) {
-        var marker = L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 1 });
-        return marker;
+        // An SVG dot (a fill attribute, not an inline style: the page's CSP allows no inline styles).
+        var icon = L.divIcon({
+          className: "safety-marker",
+          html: '<svg width="18" height="18" aria-hidden="true" focusable="false"><circle cx="9" cy="9" r="7" fill="' +
+            colour + '" stroke="#fff" stroke-width="2"/></svg>',
+          iconSize: [18, 18]
+        });
+        return L.marker(latlng, { icon: icon, keyboard: false, alt: nameOf(feature.properties || {}) });
       },
       onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature.properties || {})); }
     });
     var group = L.featureGroup();
     shapes.eachLayer(function (layer) {
-      if (layer instanceof L.CircleMarker) { cluster.addLayer(layer); } else { group.addLayer(layer); }
+      if (layer instanceof L.Marker) { cluster.addLayer(layer); } else { group.addLayer(layer); }
     });
     group.addLayer(cluster);
     try { bounds.extend(shapes.getBounds()); } catch (e) { /* empty layer */ }

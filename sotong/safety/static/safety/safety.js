@@ -158,7 +158,10 @@
       }
       return f;
     });
-    return { facilities: facilities, data_version: body.data_version, holidays: body.holidays || [] };
+    return {
+      facilities: facilities, data_version: body.data_version, holidays: body.holidays || [],
+      last_modified: body.last_modified, data_checked_on: body.data_checked_on
+    };
   }
   // The API's ranking (sotong/safety/nearest.py `rank`): open now only; in an earthquake open-air sites
   // before buildings; then by 500 m band, places that publish a capacity first, then distance.
@@ -244,9 +247,8 @@
         results.appendChild(list);
       }
     });
-    var note = navigator.onLine ? "" : S.offline_data;
-    if (data.data_version) { note += (note ? " " : "") + fmt(S.data_from, { date: data.data_version }); }
-    if (note) { results.appendChild(el("p", { "class": "muted", text: note })); }
+    var asOf = String(data.last_modified || data.data_checked_on || "").slice(0, 10);
+    if (asOf) { results.appendChild(el("p", { "class": "muted", text: fmt(S.data_from, { date: asOf }) })); }
     var slot = document.getElementById("guide-link-slot");
     if (slot) {
       slot.textContent = "";
@@ -318,8 +320,6 @@
       });
       placeList.appendChild(el("li", {}, [el("span", { text: placeName(place) }), " ", remove]));
     });
-    var dongField = document.getElementById("dong-hint");
-    if (dongField) { dongField.hidden = false; }
   }
 
   function setPicked(lat, lon, how) {
