@@ -24,6 +24,7 @@ def main() -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
     po.save(str(path))
     po.save_as_mofile(str(path.with_suffix(".mo")))
     return 0
