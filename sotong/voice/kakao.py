@@ -55,6 +55,7 @@ from sotong.connectors.outbox import delivery_handed_over, held_for
 from sotong.core.crypto import digest
 from sotong.core.ratelimit import Limit, hit
 from sotong.organisation.models import Dong
+from sotong.voice import kakao_safety
 from sotong.voice.choices import Channel
 from sotong.voice.models import Case, CaseMessage
 from sotong.voice.routing import urgent
@@ -76,6 +77,8 @@ SEND = gettext_noop("보내기")
 CANCEL = gettext_noop("취소")
 SKIP = gettext_noop("건너뛰기")
 MORE = gettext_noop("남은 안내 보기")
+SHELTER = gettext_noop("가까운 대피소")
+ALERTS = gettext_noop("지금 발령된 특보")
 
 # What residents type for each command, besides the labels in every language.
 _WORDS: dict[str, tuple[str, ...]] = {
@@ -102,17 +105,31 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "cancel": (CANCEL, "그만", "cancel", "stop", "取消"),
     "skip": (SKIP, "없음", "모름", "skip", "跳过"),
     "more": (MORE, "more", "更多"),
+    "shelter": (
+        SHELTER,
+        "대피소",
+        "가까운대피소",
+        "대피소 찾기",
+        "쉼터",
+        "shelter",
+        "shelters",
+        "nearest shelter",
+        "避难所",
+        "附近避难所",
+    ),
+    "alerts": (ALERTS, "특보", "발령된 특보", "경보", "alerts", "warnings", "预警", "警报"),
 }
 NUMBER = re.compile(r"(?<!\d)(20\d{2})\s*-\s*(\d{1,6})(?!\d)")
 LETTERS = re.compile(r"[A-Za-z\uac00-\ud7a3\u4e00-\u9fff]")
 FLOW_STEPS = {"content", "place", "confirm"}
+SHELTER_STEPS = {"shelter_hazard", "shelter_place"}
 
 
 def _norm(text: str) -> str:
     return " ".join(text.casefold().split()).strip(".!?~。！？ ")
 
 
-LABELS = {MENU, HELP, START, CHECK, SEND, CANCEL, SKIP, MORE}
+LABELS = {MENU, HELP, START, CHECK, SEND, CANCEL, SKIP, MORE, SHELTER, ALERTS}
 
 
 @functools.cache
@@ -183,9 +200,12 @@ def _menu(prefix: str = "") -> Reply:
     text = _(
         "%(district)s 소통 창구입니다. 불편한 점, 궁금한 점, 제안을 보내 주시면 담당 부서가 이 대화방으로 "
         "답변합니다.\n\n· 민원 접수: 있었던 일을 적어 보내 주세요.\n· 민원 확인: 접수 번호로 진행 상황을 "
+        "봅니다.\n· 가까운 대피소: 재난 때 갈 곳을 찾습니다.\n· 지금 발령된 특보: 우리 구의 특보·경보를 "
         "봅니다.\n\n생명이 위험한 일은 119·112에 먼저 전화하세요."
     ) % {"district": settings.SOTONG_DISTRICT_NAME}
-    return Reply(f"{prefix}\n\n{text}" if prefix else text, quick=[_q(START), _q(CHECK)])
+    return Reply(
+        f"{prefix}\n\n{text}" if prefix else text, quick=[_q(START), _q(CHECK), _q(SHELTER), _q(ALERTS)]
+    )
 
 
 def _reset(state: dict[str, Any]) -> None:
@@ -359,6 +379,18 @@ def _reply(skill: SkillRequest, turn: Turn, state: dict[str, Any], *, held: bool
     if command == "start":
         _begin(state)
         return _ask_content()
+    if command == "alerts":
+        return Reply(kakao_safety.alerts_text(), quick=[_q(SHELTER), _q(MENU)])
+    if command == "shelter":
+        _reset(state)
+        hazard = kakao_safety.alert_hazard()
+        if hazard is None:
+            state["step"] = "shelter_hazard"
+            return _ask_hazard()
+        state.update(step="shelter_place", hazard=hazard)
+        return _ask_shelter_place(hazard)
+    if step in SHELTER_STEPS:
+        return _shelter_turn(turn, state)
     if step == "confirm":
         if command in {"send", "yes"}:
             return _submit(skill, state)
@@ -380,6 +412,39 @@ def _reply(skill: SkillRequest, turn: Turn, state: dict[str, Any], *, held: bool
     # No conversation under way: a message that is not a command is the case itself.
     _begin(state)
     return _content_given(state, turn.text)
+
+
+def _ask_hazard(hint: str = "") -> Reply:
+    text = _("어떤 상황인가요? 아래에서 고르거나 적어 주세요.")
+    return Reply(
+        f"{hint}\n\n{text}" if hint else text,
+        quick=[*((label, label) for label in kakao_safety.hazard_labels()), _q(MENU)],
+    )
+
+
+def _ask_shelter_place(hazard: str, hint: str = "") -> Reply:
+    text = _(
+        "%(hazard)s 때 갈 수 있는 가까운 곳을 찾습니다. 지금 계신 동 이름을 알려 주세요. (예: 신길1동)"
+    ) % {"hazard": kakao_safety.hazard_label(hazard)}
+    return Reply(f"{hint}\n\n{text}" if hint else text, quick=[_q(MENU)])
+
+
+def _shelter_turn(turn: Turn, state: dict[str, Any]) -> Reply:
+    """The nearest-shelter conversation: which hazard (the alert in force, when there is one), then where."""
+    if state.get("step") == "shelter_hazard":
+        hazard = kakao_safety.hazard_in(turn.text)
+        if hazard is None:
+            return _ask_hazard(_("어떤 재난인지 알아듣지 못했습니다."))
+        state.update(step="shelter_place", hazard=hazard)
+        return _ask_shelter_place(hazard)
+    hazard = str(state.get("hazard") or "")
+    dong = _dong_in(turn.text) if turn.text else None
+    if dong is None:
+        return _ask_shelter_place(hazard, hint=_("우리 구의 동 이름을 찾지 못했습니다."))
+    _reset(state)
+    return Reply(
+        kakao_safety.shelters_text(dong=dong, hazard=hazard), quick=[_q(SHELTER), _q(ALERTS), _q(MENU)]
+    )
 
 
 def _respond(reply: Reply, held: list[Delivery]) -> dict[str, Any]:
