@@ -1,6 +1,6 @@
 """Surge benchmark: many residents asking for the nearest shelters at once (issue 4).
 
-    .venv/bin/python bench/surge.py [--seconds 5] [--connections 64] [--workers 1,2]
+    .venv/bin/python bench/surge.py [--seconds 4] [--connections 64] [--workers 1,2]
 
 For one `sotong serve` process and for two (`--workers 2`), wrk measures requests/s and p50/p99 of
 (a) GET /api/safety/shelters/nearest with random places in the district, hazards and languages
@@ -113,7 +113,8 @@ def _setup_key() -> str:
     files = sorted(ROOT.glob("sotong/*/migrations/*.py")) + sorted(
         ROOT.glob("sotong/organisation/data/*.csv")
     )
-    files += [p for p in (ROOT / "sotong/safety/demo_data.py", Path(__file__)) if p.exists()]
+    files += [p for p in (ROOT / "sotong/safety/demo_data.py",) if p.exists()]
+    digest.update(GENERATE.encode())
     for path in files:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -121,7 +122,7 @@ def _setup_key() -> str:
 
 def base_env(workdir: Path, *, fast_path: bool) -> dict[str, str]:
     """Production-like: DEBUG off, nothing collected (WhiteNoise serves from the finders and STATIC_ROOT)."""
-    settings_dir = workdir / "settings"
+    settings_dir = workdir / ("settings-fast" if fast_path else "settings-django")
     settings_dir.mkdir(exist_ok=True)
     (settings_dir / "bench_settings.py").write_text(
         f"from config.settings.base import *  # noqa: F403\nSAFETY_FAST_PATH = {fast_path}\n"
@@ -161,10 +162,10 @@ def prepare(workdir: Path) -> tuple[int, float]:
         shutil.rmtree(build, ignore_errors=True)
     shutil.copy(cache / "sotong.sqlite3", workdir / "sotong.sqlite3")
     env = base_env(workdir, fast_path=True)
-    count = int(run("shell", "-c", GENERATE, env=env).strip().splitlines()[-1])
     static = workdir / "static" / STATIC_NAME
     static.parent.mkdir(parents=True, exist_ok=True)
-    run("shell", "-c", WRITE_STATIC.format(path=str(static)), env=env)
+    out = run("shell", "-c", GENERATE + WRITE_STATIC.format(path=str(static)), env=env)
+    count = int(out.strip().splitlines()[-1])
     return count, time.perf_counter() - started
 
 
@@ -220,9 +221,7 @@ def serve(workdir: Path, workers: int, *, fast_path: bool) -> tuple[subprocess.P
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
-    wait_up(base + "/healthz")
-    return process, base
+    return process, f"http://127.0.0.1:{port}"
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -233,44 +232,79 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its descendants (uvicorn's workers), from /proc."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        times[child] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        current = frontier.pop()
+        for child, parent in parents.items():
+            if parent == current and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(times.get(p, 0.0) for p in tree)
+
+
+def measured(
+    name: str, workers: int, url: str, process: subprocess.Popen[bytes], **options: object
+) -> dict[str, object]:
+    wrk(url, **{**options, "seconds": 1})  # type: ignore[arg-type]  # warm up
+    before = cpu_seconds(process.pid)
+    row = wrk(url, **options)  # type: ignore[arg-type]
+    spent = cpu_seconds(process.pid) - before
+    per_request = spent * 1000 / max(1, int(row["requests"]))  # type: ignore[call-overload]
+    return {
+        "endpoint": name,
+        "workers": workers,
+        **row,
+        # CPU the server spent per answer: what the machine could do were nothing else running.
+        "server_cpu_ms_per_request": round(per_request, 3),
+        "capacity_per_core": round(1000 / per_request) if per_request else None,
+    }
+
+
 def measure(
     workdir: Path, workers: int, *, seconds: int, connections: int, script: Path
 ) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
     sample = "/api/safety/shelters/nearest?lat=37.5264&lon=126.8962&hazard=flood"
-    process, base = serve(workdir, workers, fast_path=True)
+    fast, fast_base = serve(workdir, workers, fast_path=True)
+    django, django_base = serve(workdir, workers, fast_path=False)
+    options = {"seconds": seconds, "connections": connections}
     try:
-        api_bytes = fetch(base + "/api/safety/facilities.json")
-        static_bytes = fetch(base + "/static/" + STATIC_NAME)
+        wait_up(fast_base + "/healthz")
+        wait_up(django_base + "/healthz")
+        api_bytes = fetch(fast_base + "/api/safety/facilities.json")
+        static_bytes = fetch(fast_base + "/static/" + STATIC_NAME)
         assert api_bytes == static_bytes, "the static copy must be the same bytes as facilities.json"
-        for _ in range(2 * workers):  # each worker builds its index before the measurement
-            fetch(base + sample)
-        plan = [
-            ("nearest (fast path)", base + "/", script),
-            ("facilities.json (fast path)", base + "/api/safety/facilities.json", None),
-            ("same bytes, static file", base + "/static/" + STATIC_NAME, None),
+        assert fetch(fast_base + sample) == fetch(django_base + sample), "fast path and view must agree"
+        rows = [
+            measured("nearest (fast path)", workers, fast_base + "/", fast, script=script, **options),
+            measured("nearest (Django view)", workers, django_base + "/", django, script=script, **options),
+            measured(
+                "facilities.json (fast path)",
+                workers,
+                fast_base + "/api/safety/facilities.json",
+                fast,
+                **options,
+            ),
+            measured(
+                "same bytes, static file", workers, fast_base + "/static/" + STATIC_NAME, fast, **options
+            ),
         ]
-        for name, url, lua in plan:
-            wrk(url, seconds=1, connections=connections, script=lua)  # warm up
-            rows.append(
-                {
-                    "endpoint": name,
-                    "workers": workers,
-                    **wrk(url, seconds=seconds, connections=connections, script=lua),
-                }
-            )
         rows[-2]["bytes"] = rows[-1]["bytes"] = len(api_bytes)
     finally:
-        stop(process)
-    process, base = serve(workdir, workers, fast_path=False)
-    try:
-        for _ in range(2 * workers):
-            fetch(base + sample)
-        wrk(base + "/", seconds=1, connections=connections, script=script)
-        row = wrk(base + "/", seconds=seconds, connections=connections, script=script)
-        rows.insert(1, {"endpoint": "nearest (Django view)", "workers": workers, **row})
-    finally:
-        stop(process)
+        stop(fast)
+        stop(django)
     return rows
 
 
@@ -278,7 +312,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", default="1,2")
     args = parser.parse_args()
@@ -302,13 +336,17 @@ def main() -> int:
         f"Surge: {facilities} facilities, wrk 1 thread x {args.connections} connections x {args.seconds} s per row "
         f"(target: nearest >= 1,000 requests/s with p99 <= 100 ms)"
     )
-    header = f"{'endpoint':<30} {'processes':>9} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'failed':>7}"
+    header = (
+        f"{'endpoint':<30} {'processes':>9} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'failed':>7}"
+        f" {'CPU ms/req':>10} {'req/s/core':>10}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
             f"{row['endpoint']:<30} {row['workers']:>9} {row['requests_per_second']:>11,.0f} "
             f"{row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['failed']:>7}"
+            f" {row['server_cpu_ms_per_request']:>10.2f} {row['capacity_per_core'] or 0:>10,}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "surge.json").write_text(
@@ -324,13 +362,18 @@ def main() -> int:
                 "facilities": facilities,
                 "setup_seconds": round(setup_seconds, 1),
                 "total_seconds": round(time.perf_counter() - started, 1),
+                # Other work on the machine skews every figure: the load when the run ended.
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 "results": rows,
             },
             indent=2,
             ensure_ascii=False,
         )
     )
-    print(f"({time.perf_counter() - started:.0f} s, setup {setup_seconds:.0f} s; bench/results/surge.json)")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"({time.perf_counter() - started:.0f} s, setup {setup_seconds:.0f} s, load average {load}; bench/results/surge.json)"
+    )
     return 0
 
 

@@ -134,15 +134,9 @@ async def handle(scope: dict[str, Any], receive: Any, send: Send) -> None:
         headers = [*nearest.api_headers(lang=lang), ("Cache-Control", nearest.NEAREST_CACHE_CONTROL)]
         await _respond(send, 200, headers + security_headers(secure=secure), body)
         return
-    headers = [
-        *nearest.api_headers(),
-        ("Cache-Control", nearest.FACILITIES_CACHE_CONTROL),
-        ("ETag", index.etag),
-    ]
-    if index.http_last_modified:
-        headers.append(("Last-Modified", index.http_last_modified))
-    headers += security_headers(secure=secure)
-    if nearest.etag_matches(_header(scope, b"if-none-match"), index.etag):
-        await _respond(send, 304, headers, b"")
-    else:
-        await _respond(send, 200, headers, index.facilities_json)
+    status, headers, body = nearest.facilities_response(
+        index,
+        if_none_match=_header(scope, b"if-none-match"),
+        accept_encoding=_header(scope, b"accept-encoding"),
+    )
+    await _respond(send, status, headers + security_headers(secure=secure), body)

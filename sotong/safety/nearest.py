@@ -31,6 +31,7 @@ within a band facilities with a known capacity first; then distance.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import math
@@ -156,6 +157,7 @@ class FacilityIndex:
     last_modified: datetime | None
     facilities_json: bytes
     etag: str
+    facilities_gzip: bytes
     _open: dict[int, dict[int, bool]] = field(default_factory=dict)
 
     def open_flags(self, at: datetime) -> dict[int, bool]:
@@ -294,6 +296,7 @@ def build_index(*, version: str, generation: int) -> FacilityIndex:
         last_modified=last_modified,
         facilities_json=body,
         etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
+        facilities_gzip=gzip.compress(body, compresslevel=9, mtime=0),
     )
 
 
@@ -582,14 +585,43 @@ NEAREST_CACHE_CONTROL = "public, max-age=30"
 FACILITIES_CACHE_CONTROL = "public, max-age=300, must-revalidate"
 
 
-def api_headers(*, lang: str | None = None) -> list[tuple[str, str]]:
+def facilities_response(
+    index: FacilityIndex, *, if_none_match: str | None, accept_encoding: str | None
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """(status, headers, body) of facilities.json: gzip when the client takes it (a strong ETag per
+    representation), 304 when the client has this version."""
+    zipped = accepts_gzip(accept_encoding)
+    etag = index.etag[:-1] + '-gz"' if zipped else index.etag
+    headers = [
+        *api_headers(vary="Accept-Encoding, Accept-Language"),
+        ("Cache-Control", FACILITIES_CACHE_CONTROL),
+        ("ETag", etag),
+    ]
+    if index.http_last_modified:
+        headers.append(("Last-Modified", index.http_last_modified))
+    if etag_matches(if_none_match, index.etag) or etag_matches(if_none_match, index.etag[:-1] + '-gz"'):
+        return 304, headers, b""
+    if zipped:
+        return 200, [*headers, ("Content-Encoding", "gzip")], index.facilities_gzip
+    return 200, headers, index.facilities_json
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    for part in (accept_encoding or "").lower().split(","):
+        coding, _sep, params = part.strip().partition(";")
+        if coding.strip() == "gzip":
+            return params.replace(" ", "") not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}
+    return False
+
+
+def api_headers(*, lang: str | None = None, vary: str = "Accept-Language") -> list[tuple[str, str]]:
     headers = [
         ("Content-Type", "application/json"),
         ("Access-Control-Allow-Origin", "*"),
         ("X-Content-Type-Options", "nosniff"),
     ]
     # facilities.json carries every language; Django's LocaleMiddleware adds the Vary either way.
-    headers += [("Content-Language", lang or "ko, en, zh-hans"), ("Vary", "Accept-Language")]
+    headers += [("Content-Language", lang or "ko, en, zh-hans"), ("Vary", vary)]
     return headers
 
 

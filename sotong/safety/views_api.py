@@ -41,14 +41,14 @@ def shelters_nearest(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def facilities_json(request: HttpRequest) -> HttpResponse:
-    index = nearest.current_index()
-    status, body = 200, index.facilities_json
-    if nearest.etag_matches(request.headers.get("If-None-Match"), index.etag):
-        status, body = 304, b""
-    response = _json(body, status=status, cache=nearest.FACILITIES_CACHE_CONTROL)
-    response["ETag"] = index.etag
-    if index.http_last_modified:
-        response["Last-Modified"] = index.http_last_modified
+    status, headers, body = nearest.facilities_response(
+        nearest.current_index(),
+        if_none_match=request.headers.get("If-None-Match"),
+        accept_encoding=request.headers.get("Accept-Encoding"),
+    )
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
     return response
 
 

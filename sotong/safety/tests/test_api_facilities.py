@@ -94,3 +94,20 @@ def test_steady_state_costs_no_query(
     with django_assert_num_queries(0):
         client.get(URL)
         client.get(URL)
+
+
+def test_it_is_sent_compressed_to_clients_that_take_gzip(facilities: None, client: Client) -> None:
+    import gzip
+
+    warm()
+    plain = client.get(URL)
+    zipped = client.get(URL, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert zipped["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 2
+    assert zipped["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert client.get(URL, HTTP_ACCEPT_ENCODING="gzip;q=0").get("Content-Encoding") is None
+    # Either tag means the client has this version.
+    assert client.get(URL, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain["ETag"]).status_code == 304
+    assert client.get(URL, HTTP_IF_NONE_MATCH=zipped["ETag"]).status_code == 304

@@ -23,6 +23,7 @@ COMPARED = (
     "x-frame-options",
     "etag",
     "last-modified",
+    "content-encoding",
 )
 
 
@@ -130,6 +131,8 @@ def test_facilities_json_is_the_same_from_both_including_not_modified(shelters: 
     etag = client.get("/api/safety/facilities.json")["ETag"]
     status, body = same_answer(client, "/api/safety/facilities.json", headers={"If-None-Match": etag})
     assert (status, body) == (304, b"")
+    status, body = same_answer(client, "/api/safety/facilities.json", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and body.startswith(b"\x1f\x8b")
 
 
 def test_the_fast_path_leaves_other_requests_to_django(district: Any, settings: Any) -> None:
