@@ -67,7 +67,7 @@ def public_layers() -> list[LayerSummary]:
                 voice_count = len(reported_hazards())
             count = voice_count
         else:
-            count = layer.feature_count  # type: ignore[attr-defined]
+            count = layer.feature_count
         out.append(LayerSummary(layer=layer, count=count))
     return out
 
@@ -125,7 +125,7 @@ def _facility_feature(f: Facility) -> dict[str, Any]:
         "properties": {
             "name": f.name,
             "kind": f.kind,
-            "kind_label": str(f.get_kind_display()),  # type: ignore[attr-defined]
+            "kind_label": str(f.get_kind_display()),
             "setting": f.setting,
             "capacity": f.capacity,
             "always_open": f.always_open,
