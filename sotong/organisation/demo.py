@@ -24,6 +24,8 @@ NAMED_STAFF: list[tuple[str, str, str, str | None, str | None]] = [
     ("haneul", "정하늘", Role.COMMS, "pr", None),
     ("mayor", "구청장실 비서", Role.MAYORS_OFFICE, None, None),
     ("safety", "최안전", Role.SAFETY_OFFICE, "safety", None),
+    # The highest alert level needs a second person of the safety office to approve it.
+    ("safety2", "문승인", Role.SAFETY_OFFICE, "safety", None),
     ("care", "한돌봄", Role.CARE_WORKER, "senior", None),
     ("editor", "윤편집", Role.EDITOR, "pr", None),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 import signal
@@ -80,6 +81,16 @@ def test_the_demo_serves_the_district_and_stops_all_its_processes(
     assert status == 200, home[:500]
     assert 'lang="ko"' in home
     assert HANGUL.search(home)
+
+    # The safety pages have their guides and the sample shelters (never underground in a flood).
+    status, guide = http_get(f"http://127.0.0.1:{port}/safety/guides/flood/")
+    assert status == 200 and "지하" in guide, guide[:500]
+    status, nearest = http_get(
+        f"http://127.0.0.1:{port}/api/safety/shelters/nearest?lat=37.5155&lon=126.92&hazard=flood&open=any"
+    )
+    items = json.loads(nearest)["items"]
+    assert status == 200 and items and not any(item["underground"] for item in items), nearest[:500]
+    assert "Safety: action guides" in demo.output
 
     # Four children: uvicorn and the scheduler say who they are; the others are the worker and the
     # inbound mail server, which answers SMTP on the web port + 25.
