@@ -34,6 +34,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import math
 import threading
 import time
@@ -44,6 +45,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone, translation
 from django.utils.http import http_date
@@ -53,6 +55,8 @@ from sotong.core.geo import EARTH_RADIUS_M, distance_m
 from sotong.core.workdays import public_holiday_name
 from sotong.safety.choices import SHELTER_HAZARDS, FacilityKind, Hazard, Setting
 from sotong.safety.models import Facility
+
+logger = logging.getLogger(__name__)
 
 LANGS = ("ko", "en", "zh-hans")
 DEFAULT_LIMIT = 5
@@ -227,14 +231,10 @@ def invalidate(**_kwargs: Any) -> None:
     _generation += 1
 
 
-def fresh_index() -> FacilityIndex | None:
-    """The index if it was checked within the last second, without touching the database."""
+def fresh_index(max_age: float = CHECK_EVERY_S) -> FacilityIndex | None:
+    """The index if it was checked within ``max_age`` seconds, without touching the database."""
     index = _index
-    if (
-        index is not None
-        and index.generation == _generation
-        and time.monotonic() - _checked_at < CHECK_EVERY_S
-    ):
+    if index is not None and index.generation == _generation and time.monotonic() - _checked_at < max_age:
         return index
     return None
 
@@ -243,17 +243,26 @@ def last_index() -> FacilityIndex | None:
     return _index
 
 
-def current_index() -> FacilityIndex:
-    """The index, checked against the data version at most once a second (one query), rebuilt when
-    the version changed."""
+def current_index(max_age: float = CHECK_EVERY_S) -> FacilityIndex:
+    """The index, checked against the data version at most every ``max_age`` seconds (one query),
+    rebuilt when the version changed."""
     global _index, _checked_at
-    index = fresh_index()
+    index = fresh_index(max_age)
     if index is not None:
         return index
     with _lock:
         generation = _generation
-        version = data_version()
         index = _index
+        try:
+            with transaction.atomic():  # a failed query must not break the caller's transaction
+                version = data_version()
+        except DatabaseError:
+            if index is None:
+                raise
+            # The database is unreachable: residents still get the last known shelters.
+            logger.warning("safety: facility data version check failed; answering from the last index")
+            _checked_at = time.monotonic()
+            return index
         if index is None or index.version != version or index.generation != generation:
             index = build_index(version=version, generation=generation)
             _index = index

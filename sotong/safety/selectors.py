@@ -24,10 +24,12 @@ def nearest_shelters(
 ) -> list[nearest.Nearby]:
     """The facilities that suit ``hazard`` nearest to (lat, lon), open at ``at`` (now) unless
     ``open_only`` is False, ranked as the API and the PWA rank them (see `nearest.rank`).
-    Each answer's `name` follows the active language. Answers from the in-memory index."""
+    Each answer's `name` follows the active language. Answers from the in-memory index, checked
+    against the data version on every call (one query): pages and the Kakao skill are not the surge
+    path, and a check per call keeps them exact after any change (or a test's rollback)."""
     limit = max(1, min(int(limit), nearest.MAX_LIMIT))
     return nearest.rank(
-        nearest.current_index(),
+        nearest.current_index(max_age=0),
         lat=lat,
         lon=lon,
         hazard=hazard,

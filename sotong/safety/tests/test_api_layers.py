@@ -153,8 +153,11 @@ def test_a_facilities_layer_is_points_of_its_kinds(
     assert {f["properties"]["kind"] for f in document["features"]} == {"heat_shelter", "cold_shelter"}
 
 
-def test_a_features_layer_gives_its_shapes_with_plain_properties(layers: Any, client: Client) -> None:
-    document = geojson(client, "flood-zones")
+def test_a_features_layer_gives_its_shapes_with_plain_properties(
+    layers: Any, client: Client, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(2):
+        document = geojson(client, "flood-zones")
     assert [f["properties"]["name"] for f in document["features"]] == ["침수 위험 구역 1", "침수 위험 구역 2"]
     assert document["features"][0]["geometry"]["type"] == "Polygon"
     assert document["features"][0]["properties"]["depth_m"] == 0.5
@@ -167,7 +170,7 @@ def test_a_hidden_or_unknown_layer_is_not_found(layers: Any, client: Client) -> 
 
 
 def test_the_reported_hazards_layer_shows_only_published_hazard_reports_without_personal_data(
-    layers: Any, client: Client
+    layers: Any, client: Client, django_assert_num_queries: Any
 ) -> None:
     from sotong.voice.choices import Status
 
@@ -179,7 +182,8 @@ def test_the_reported_hazards_layer_shows_only_published_hazard_reports_without_
     report(lat=None, lon=None)  # no place
 
     response = client.get("/api/safety/layers/reported-hazards.geojson")
-    document = geojson(client, "reported-hazards")
+    with django_assert_num_queries(2):
+        document = geojson(client, "reported-hazards")
     assert sorted(f["properties"]["category"] for f in document["features"]) == [
         "drains_flooding",
         "road_damage",

@@ -278,15 +278,24 @@ def test_a_saved_facility_is_offered_at_once(district: Any) -> None:
     assert nearest_shelters(lat=HERE[0], lon=HERE[1], hazard="heat") == []
 
 
-def test_a_change_made_by_another_process_is_seen_within_a_second(district: Any) -> None:
+def test_a_change_made_by_another_process_is_seen_within_a_second(district: Any, client: Client) -> None:
     from sotong.safety.models import Facility
 
     made = facility(name="쉼터", kind="heat_shelter")
     warm()
     # No signal here: as when an import runs in another process.
     Facility.objects.filter(pk=made.pk).update(is_active=False)
-    assert names(nearest_shelters(lat=HERE[0], lon=HERE[1], hazard="heat")) == ["쉼터"]  # within the second
+    assert [i["name"] for i in get(client, hazard="heat").json()["items"]] == ["쉼터"]  # within the second
     nearest._checked_at -= nearest.CHECK_EVERY_S
+    assert get(client, hazard="heat").json()["items"] == []
+
+
+def test_the_selector_checks_the_data_version_on_every_call(district: Any) -> None:
+    from sotong.safety.models import Facility
+
+    made = facility(name="쉼터", kind="heat_shelter")
+    warm()
+    Facility.objects.filter(pk=made.pk).update(is_active=False)
     assert nearest_shelters(lat=HERE[0], lon=HERE[1], hazard="heat") == []
 
 
@@ -298,3 +307,18 @@ def test_steady_state_answers_touch_no_database(
     with django_assert_num_queries(0):
         assert get(client, hazard="heat").status_code == 200
         assert get(client, hazard="flood").status_code == 200
+
+
+def test_answers_go_on_from_the_last_index_when_the_database_fails(district: Any, client: Client) -> None:
+    from django.db import connection
+
+    facility(name="쉼터", kind="heat_shelter")
+    warm()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE safety_facility RENAME TO safety_facility_away")
+    try:
+        nearest._checked_at -= nearest.CHECK_EVERY_S
+        assert [i["name"] for i in get(client, hazard="heat").json()["items"]] == ["쉼터"]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE safety_facility_away RENAME TO safety_facility")
