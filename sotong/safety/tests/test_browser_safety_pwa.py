@@ -154,3 +154,51 @@ def test_the_safety_pages_have_no_serious_axe_violation(safety_site: str, contex
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(safety_site + "/safety/?dong=dangsan1&hazard=flood")
     page.screenshot(path=str(shots / "safety-home-phone-ko.png"), full_page=True)
+
+
+@pytest.fixture
+def demo_site(transactional_db: Any, live_server: Any, site_pages: Any) -> str:
+    """The demo's content: every guide, the sample facilities and the sample map layers."""
+    from sotong.safety.demo_data import load_sample_facilities, load_sample_layers
+    from sotong.safety.guides_loading import load_guides
+
+    load_guides()
+    load_sample_facilities()
+    load_sample_layers()
+    return str(live_server.url)
+
+
+def test_a_new_resident_reads_the_heavy_rain_guide_and_sees_the_shelters_for_two_places(
+    demo_site: str, context: Any, shots: Path
+) -> None:
+    page = context.new_page()
+    page.goto(demo_site + "/safety/guides/")
+    assert page.locator(".guide-links li").count() == 12
+    axe_clean(page, "safety-demo-guides-ko", shots)
+
+    page.goto(demo_site + "/safety/")
+    for label, dong in (("home", "dangsan1"), ("work", "yeoui")):
+        page.get_by_label("어떤 장소인가요?").select_option(label)
+        page.locator("#place-dong").select_option(dong)
+        page.get_by_role("button", name="장소 저장").click()
+    assert page.locator("#place-list li").count() == 2
+    page.get_by_label("어떤 재난인가요?").select_option("flood")
+    page.get_by_role("button", name="대피 장소 찾기").click()
+    results = page.locator("#shelter-results")
+    results.locator("h3").nth(1).wait_for()
+    headings = results.locator("h3").all_inner_texts()
+    assert headings[0].startswith("집 (당산1동)에서 가까운 호우·침수 대피 장소")
+    assert headings[1].startswith("직장 (여의동)에서 가까운 호우·침수 대피 장소")
+    assert results.locator(".badge--underground").count() == 0
+    assert results.locator(".shelter-list > li").count() >= 2
+    axe_clean(page, "safety-demo-home-ko", shots)
+
+    page.get_by_role("link", name="호우·침수 행동요령 읽기").click()
+    page.wait_for_url("**/safety/guides/flood/**")
+    assert page.locator(".guide-phase").count() >= 3
+    axe_clean(page, "safety-demo-guide-flood-ko", shots)
+
+    page.goto(demo_site + "/en/safety/map/")
+    page.wait_for_selector("#safety-map .leaflet-marker-icon", timeout=15_000)
+    assert page.locator(".layer-section").count() == page.locator("#layer-toggles input").count() >= 3
+    axe_clean(page, "safety-demo-map-en", shots)

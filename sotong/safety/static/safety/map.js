@@ -34,9 +34,32 @@
     });
     return box;
   }
+  // Leaflet makes a cluster a keyboard button: it needs a name (escaped through a text node).
+  function spoken(text) {
+    var span = document.createElement("span");
+    span.className = "visually-hidden";
+    span.textContent = text;
+    return span.outerHTML;
+  }
+
   function build(slug, geojson) {
     var colour = colourOf(slug);
-    var cluster = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
+    var toggle = toggles.querySelector("#toggle-" + slug + " + label");
+    var layerName = toggle ? toggle.textContent.trim() : slug;
+    // Clusters in the layer's colour, so that the legend also explains them.
+    var cluster = L.markerClusterGroup ? L.markerClusterGroup({
+      showCoverageOnHover: false,
+      iconCreateFunction: function (group) {
+        var n = group.getChildCount();
+        return L.divIcon({
+          className: "safety-cluster",
+          html: '<svg width="36" height="36" aria-hidden="true" focusable="false"><circle cx="18" cy="18" r="16" fill="' +
+            colour + '" fill-opacity="0.85" stroke="#fff" stroke-width="3"/><text x="18" y="23" text-anchor="middle" ' +
+            'font-size="14" font-weight="700" fill="#fff">' + n + "</text></svg>" + spoken(layerName + " " + n),
+          iconSize: [36, 36]
+        });
+      }
+    }) : L.layerGroup();
     var shapes = L.geoJSON(geojson, {
       style: function () { return { color: colour, weight: 3, fillOpacity: 0.2 }; },
       pointToLayer: function (feature, latlng) {

@@ -6,6 +6,7 @@
   "use strict";
   var PLACES_KEY = "sotong.safety.places";
   var HOUSEHOLD_KEY = "sotong.safety.household";
+  var PUSH_KEY = "sotong.safety.push";
   var LIMIT = 5;
 
   function load(key) {
@@ -436,14 +437,19 @@
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
           body: JSON.stringify({
             subscription: subscription.toJSON(),
-            places: places.map(function (p) { return { label: p.label, lat: p.lat, lon: p.lon, dong: p.dong || "" }; }),
+            // Coordinates only: the server finds each place's dong (a dong code would replace a picked pin).
+            places: places.map(function (p) { return { label: (S.labels[p.label] || p.label || "").slice(0, 40), lat: p.lat, lon: p.lon }; }),
             household: load(HOUSEHOLD_KEY),
             language: document.documentElement.lang
           })
         });
       }).then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
-        status.textContent = S.push_done;
+        // The subscription's token lets this device change or remove it later; nothing else is kept.
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (body && body.token) { store(PUSH_KEY, { token: body.token }); }
+          status.textContent = S.push_done;
+        });
       }).catch(function (error) {
         status.textContent = error && error.message === "denied" ? S.push_denied : S.push_failed;
       });
