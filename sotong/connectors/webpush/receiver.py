@@ -47,6 +47,7 @@ class Received:
 class Answer:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
 
 
 REASONS = {
@@ -233,8 +234,7 @@ class _Protocol(asyncio.Protocol):
         self.body: list[bytes] = []
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = transport  # type: ignore[assignment]  # uvloop's transports are not subclasses
 
     def data_received(self, data: bytes) -> None:
         try:
@@ -260,10 +260,13 @@ class _Protocol(asyncio.Protocol):
         path = httptools.parse_url(self.url).path.decode("latin-1")
         answer = self.receiver.handle(path, self.headers, b"".join(self.body))
         extra = "".join(f"{k}: {v}\r\n" for k, v in answer.headers.items())
-        head = f"HTTP/1.1 {answer.status} {REASONS.get(answer.status, 'Status')}\r\n{extra}Content-Length: 0\r\n\r\n"
+        head = (
+            f"HTTP/1.1 {answer.status} {REASONS.get(answer.status, 'Status')}\r\n{extra}"
+            f"Content-Length: {len(answer.body)}\r\n\r\n"
+        )
         keep_alive = self.parser.should_keep_alive()
         if self.transport is not None:
-            self.transport.write(head.encode("latin-1"))
+            self.transport.write(head.encode("latin-1") + answer.body)
             if not keep_alive:
                 self.transport.close()
         self._reset()
