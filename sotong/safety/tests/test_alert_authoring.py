@@ -149,14 +149,22 @@ def test_publishing_enqueues_the_fan_out_with_the_alert(
 ) -> None:
     if importlib.util.find_spec("sotong.safety.tasks_fanout") is None:
         pytest.skip("the fan-out module is not installed yet")
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks.signals import task_enqueued
 
-    with django_capture_on_commit_callbacks(execute=True):
-        alert = published(seoyeon)
+    enqueued: list[Any] = []
 
-    assert DBTaskResult.objects.filter(
-        task_path__endswith="fan_out_alert", args_kwargs__kwargs__alert_id=alert.pk
-    ).exists()
+    def record(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        enqueued.append(task_result)
+
+    task_enqueued.connect(record)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            alert = published(seoyeon)
+    finally:
+        task_enqueued.disconnect(record)
+
+    fan_outs = [r for r in enqueued if r.task.name == "fan_out_alert"]
+    assert [r.kwargs for r in fan_outs] == [{"alert_id": alert.pk}]
 
 
 # --- The screens ---------------------------------------------------------------------------------
