@@ -53,6 +53,19 @@ def layer_departments_for(user: Any) -> QuerySet[Department]:
     ).distinct()
 
 
+def _layer_department_ids(user: Any) -> set[int] | None:
+    """The ids of the departments whose layers this person keeps, None for all; cached on the
+    user object for the request, so a list's per-row permission checks cost no queries."""
+    if keeps_all_layers(user):
+        return None
+    cached = getattr(user, "_sotong_layer_departments", None)
+    if cached is None:
+        cached = set(layer_departments_for(user).values_list("pk", flat=True))
+        if _active(user):
+            user._sotong_layer_departments = cached
+    return set(cached)
+
+
 def _layer_keepers() -> QuerySet[Any]:
     memberships = Membership.objects.filter(role__in=[*map(str, SAFETY_ROLES), *map(str, LAYER_ROLES)])
     return get_user_model().objects.filter(
@@ -83,13 +96,15 @@ class DepartmentLayerPolicy(BasePermissionPolicy):
         raise NotImplementedError
 
     def user_has_permission(self, user: Any, action: str) -> bool:
-        return layer_departments_for(user).exists()
+        ids = _layer_department_ids(user)
+        return ids is None or bool(ids)
 
     def users_with_any_permission(self, actions: Any) -> QuerySet[Any]:
         return _layer_keepers()
 
     def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
-        return layer_departments_for(user).filter(pk=self.department_id_of(instance)).exists()
+        ids = _layer_department_ids(user)
+        return ids is None or self.department_id_of(instance) in ids
 
     def instances_user_has_any_permission_for(self, user: Any, actions: Any) -> QuerySet[Any]:
         return self.scoped(layer_departments_for(user))
@@ -136,6 +151,13 @@ def staleness(layer: MapLayer) -> str:
     if layer.is_stale():
         text += " · " + _("점검 필요")
     return text
+
+
+def _steward_name(layer: MapLayer) -> str:
+    steward = layer.steward
+    if steward is None:
+        return _("부서 담당자 전원")
+    return str(getattr(steward, "display_name", "") or steward.get_username())
 
 
 class MapLayerForm(WagtailAdminModelForm):
@@ -253,15 +275,15 @@ class FacilityViewSet(SnippetViewSet):
 
 class MapLayerViewSet(SnippetViewSet):
     model = MapLayer
-    icon = "site"
+    icon = "globe"
     menu_label = gettext_lazy("지도 레이어")
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
     copy_view_enabled = False
     list_display = [
         "name_ko",
-        "department",
-        "steward",
+        Column("department", label=gettext_lazy("담당 부서"), accessor="department"),
+        Column("steward", label=gettext_lazy("관리 책임자"), accessor=_steward_name),
         "source_type",
         Column("staleness", label=gettext_lazy("점검"), accessor=staleness),
     ]
@@ -338,7 +360,7 @@ class LayerFeatureViewSet(SnippetViewSet):
 
 class SafetyGroup(SnippetViewSetGroup):
     menu_label = gettext_lazy("안전")
-    menu_icon = "warning"
+    menu_icon = "crosshairs"
     menu_order = 180
     items = (FacilityViewSet, MapLayerViewSet, LayerFeatureViewSet)
 

@@ -173,3 +173,32 @@ def test_the_facility_registry_is_the_safety_offices(safety_officer: Any, junho:
     assert "구청 AED" in filtered.text and "경로당 쉼터" not in filtered.text
     assert "경로당 쉼터" in client.get(FACILITIES, {"q": "경로당"}).text
     assert_denied(signed_in(junho).get(FACILITIES))
+
+
+def test_the_layer_list_costs_the_same_queries_for_more_layers(safety_officer: Any, junho: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    departments = list(Department.objects.order_by("pk")[:9])
+    client = signed_in(safety_officer)
+
+    def add(first: int, last: int) -> None:
+        for n in range(first, last):
+            MapLayer.objects.create(
+                slug=f"layer-{n}",
+                name_ko=f"레이어 {n}",
+                source_type="features",
+                department=departments[n],
+                steward=junho,
+                reviewed_on=timezone.localdate(),
+            )
+
+    add(0, 3)
+    client.get(LAYERS)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(LAYERS).status_code == 200
+    add(3, 9)
+    with CaptureQueriesContext(connection) as many:
+        assert "박준호" in client.get(LAYERS).text
+
+    assert len(many) == len(few)
