@@ -135,10 +135,32 @@ def test_offline_the_page_still_shows_the_guide_and_the_nearest_shelters(
     page.goto(safety_site + "/safety/guides/?never-seen=1")
     assert page.locator("h1").count() == 1
 
+    # Back online, the district adds a shelter: the kept list answers first, the worker fetches the new
+    # one (its data_version changed) and the page recomputes without being asked.
+    context.set_offline(False)
+    from sotong.safety.models import Facility
+
+    Facility.objects.create(
+        kind="temporary_housing",
+        name_ko="당산1동 주민센터 강당",
+        lat=37.5245,
+        lon=126.8995,
+        setting="indoor",
+        capacity=80,
+        always_open=True,
+        source="test",
+        source_id="hall",
+    )
+    page.goto(safety_site + "/safety/")
+    page.get_by_label("어떤 재난인가요?").select_option("flood")
+    page.get_by_role("button", name="대피 장소 찾기").click()
+    results.get_by_role("heading", name="집 (당산1동)에서 가까운 호우·침수 대피 장소 2곳").wait_for()
+    assert "당산1동 주민센터 강당" in results.inner_text()
+
 
 def test_the_safety_pages_have_no_serious_axe_violation(safety_site: str, context: Any, shots: Path) -> None:
     page = context.new_page()
-    for prefix, lang in (("", "ko"), ("/en", "en")):
+    for prefix, lang in (("", "ko"), ("/en", "en"), ("/zh-hans", "zh-hans")):
         for name, path in (
             ("home-flood", "/safety/?dong=dangsan1&hazard=flood"),
             ("guide", "/safety/guides/flood/"),
