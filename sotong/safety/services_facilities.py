@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from sotong.core.notifications import notify_staff
 from sotong.organisation.models import Dong
 from sotong.organisation.selectors import staff_with_role
 from sotong.safety.importers import FORMATS
-from sotong.safety.importers.common import FacilityRecord, ImportFileError, ImportReport
+from sotong.safety.importers.common import FacilityRecord, ImportFileError, ImportReport, RowProblem
 from sotong.safety.models import Facility, MapLayer
 
 # A facility belongs to the nearest dong's centre when it is this close; farther, it is outside
@@ -95,18 +96,29 @@ def _apply(records: list[FacilityRecord], *, source: str, report: ImportReport) 
         values.setdefault("checked_on", today)
         if "lat" in values:
             values["dong_id"] = nearest_dong_id(values["lat"], values["lon"], centres)
+        creating = facility is None
         if facility is None:
-            facility = Facility(source=source, source_id=record.source_id, **values)
-            facility.full_clean(exclude=["dong"], validate_unique=False)
-            facility.save()
-            existing[record.source_id] = facility
-            report.created += 1
-            continue
-        values["is_active"] = True
+            facility = Facility(source=source, source_id=record.source_id)
+        else:
+            values["is_active"] = True
         changed = [k for k, v in values.items() if getattr(facility, k) != v and k != "checked_on"]
         for key, value in values.items():
             setattr(facility, key, value)
-        if changed:
+        try:
+            facility.full_clean(exclude=["dong"], validate_unique=False)
+        except ValidationError as exc:
+            reasons = "; ".join(
+                f"{field}: {' '.join(map(str, errors))}" for field, errors in exc.message_dict.items()
+            )
+            report.problems.append(RowProblem(line=record.line, reason=reasons))
+            if not creating:
+                facility.refresh_from_db()
+            continue
+        if creating:
+            facility.save()
+            existing[record.source_id] = facility
+            report.created += 1
+        elif changed:
             facility.save(update_fields=[*values.keys(), "updated_at"])
             report.updated += 1
         else:

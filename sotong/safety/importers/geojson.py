@@ -123,8 +123,15 @@ def _record(line: int, item: Mapping[str, Any]) -> FacilityRecord:
         if props.get(name_) not in (None, ""):
             values[name_] = str(props[name_])[:300]
     for name_ in OPTIONAL_FIELDS:
-        if props.get(name_) is not None:
-            values[name_] = props[name_]
+        value = props.get(name_)
+        if value is None:
+            continue
+        wanted = (
+            bool if name_ in ("step_free", "has_lift") else (int if name_ == "capacity" else (int, float))
+        )
+        if isinstance(value, bool) is not (wanted is bool) or not isinstance(value, wanted):
+            raise RowError(_("%(what)s 값이 올바르지 않습니다: %(value)r") % {"what": name_, "value": value})
+        values[name_] = value
     source_id = str(props.get("source_id") or props.get("id") or "").strip()
     if not source_id:
         raise RowError(_("식별자(id)가 없습니다."))

@@ -35,3 +35,23 @@ def test_an_export_imports_back_unchanged(district: Any) -> None:
     assert report.created == 2
     copy = Facility.objects.get(source="copy", name_ko="당산초등학교 체육관")
     assert copy.capacity == 320 and copy.extra_hazards == ["fire"]
+
+
+def test_a_wrong_typed_property_is_a_bad_row_not_a_crash(district: Any) -> None:
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [126.9, 37.52]},
+                "properties": {"id": f"x-{n}", "kind": "aed", "name_ko": "가", **props},
+            }
+            for n, props in enumerate([{"capacity": "많음"}, {"step_free": "yes"}, {"floor": "1" * 500}, {}])
+        ],
+    }
+
+    report = facilities_import(data=json.dumps(collection).encode(), fmt="geojson")
+
+    assert [p.line for p in report.problems] == [1, 2, 3]
+    assert report.problems[2].reason.startswith("floor:")  # the model's own check, reported by line
+    assert report.created == 1
