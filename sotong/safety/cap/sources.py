@@ -28,6 +28,14 @@ class ImportReport:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
 
 
+def redact(source: str) -> str:
+    """A URL without its query: API URLs carry their service key there, and it must not reach logs or rows."""
+    if not is_url(source):
+        return source
+    parts = urlparse(source)
+    return parts._replace(query="…" if parts.query else "", fragment="").geturl()
+
+
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
@@ -35,7 +43,7 @@ def is_url(source: str) -> bool:
 def fetch(url: str) -> bytes:
     """GET an http(s) URL, at most MAX_BYTES, within the timeout; raises CapError with the reason."""
     if urlparse(url).scheme not in ("http", "https"):
-        raise CapError(f"{url}: only http and https URLs")
+        raise CapError(f"{redact(url)}: only http and https URLs")
     try:
         with (
             httpx.Client(timeout=TIMEOUT, follow_redirects=True, max_redirects=3) as client,
@@ -44,15 +52,15 @@ def fetch(url: str) -> bytes:
             ) as response,
         ):
             if response.status_code != 200:
-                raise CapError(f"{url}: HTTP {response.status_code}")
+                raise CapError(f"{redact(url)}: HTTP {response.status_code}")
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > MAX_BYTES:
-                    raise CapError(f"{url}: larger than {MAX_BYTES} bytes")
+                    raise CapError(f"{redact(url)}: larger than {MAX_BYTES} bytes")
             return bytes(body)
     except httpx.HTTPError as exc:
-        raise CapError(f"{url}: {exc.__class__.__name__}: {exc}") from exc
+        raise CapError(f"{redact(url)}: {exc.__class__.__name__}") from exc
 
 
 def read_source(source: str) -> bytes:
@@ -111,45 +119,46 @@ def import_source(source: str, *, fmt: str = "auto") -> ImportReport:
     from sotong.safety.services_alerts import external_import
 
     report = ImportReport()
+    where = redact(source)
     try:
         data = read_source(source)
         kind = _kind(data) if fmt == "auto" else {"kma": "korean", "disaster-msg": "korean"}.get(fmt, fmt)
     except CapError as exc:
-        report.refused.append((source, exc.reason))
+        report.refused.append((where, exc.reason))
         return report
     if kind == "cap":
-        _import_cap(data, source, report)
+        _import_cap(data, where, report)
     elif kind == "feed":
         try:
             root = read_xml(data)
         except CapError as exc:
-            report.refused.append((source, exc.reason))
+            report.refused.append((where, exc.reason))
             return report
         for link in feed_links(root, base=source):
             if not _same_host(link, source):
-                report.refused.append((link, "not on the feed's host"))
+                report.refused.append((redact(link), "not on the feed's host"))
                 continue
             try:
                 document = read_source(link)
             except CapError as exc:
-                report.refused.append((link, exc.reason))
+                report.refused.append((redact(link), exc.reason))
                 continue
-            _import_cap(document, link, report)
+            _import_cap(document, redact(link), report)
     else:
         try:
             items = read_items(data)
         except CapError as exc:
-            report.refused.append((source, exc.reason))
+            report.refused.append((where, exc.reason))
             return report
         converter = CONVERTERS.get(kind_of(items))
         if items and converter is None:
-            report.refused.append((source, "rows of an unknown API (expected 기상특보 or 재난문자 fields)"))
+            report.refused.append((where, "rows of an unknown API (expected 기상특보 or 재난문자 fields)"))
             return report
         for number, row in enumerate(items, start=1):
             try:
-                result = external_import(item=converter(row), origin=source) if converter else None
+                result = external_import(item=converter(row), origin=where) if converter else None
             except CapError as exc:
-                report.refused.append((f"{source} #{number}", exc.reason))
+                report.refused.append((f"{where} #{number}", exc.reason))
                 continue
             if result is None:
                 report.skipped += 1

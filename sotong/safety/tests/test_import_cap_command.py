@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,8 +26,9 @@ class _Feed(BaseHTTPRequestHandler):
     hits: list[str] = []
 
     def do_GET(self) -> None:
-        _Feed.hits.append(self.path)
-        body = _Feed.pages.get(self.path)
+        path = self.path.split("?", 1)[0]
+        _Feed.hits.append(path)
+        body = _Feed.pages.get(path)
         if body is None:
             self.send_response(404)
             self.end_headers()
@@ -50,6 +52,29 @@ def peer() -> Iterator[str]:
     _Feed.pages = {
         "/rain.cap": (FIXTURES / "sotong-kr-heavy-rain.cap").read_bytes(),
         "/bad.cap": (FIXTURES / "caplib-invalid.cap").read_bytes(),
+        "/disaster-msg": json.dumps(
+            {
+                "header": {"resultCode": "00", "resultMsg": "NORMAL SERVICE"},
+                "body": [
+                    {
+                        "SN": "9001",
+                        "CRT_DT": "2099/07/15 09:00:00",
+                        "MSG_CN": "[영등포구] 안양천 수위 상승, 둔치 주차장 차량을 옮기세요.",
+                        "RCPTN_RGN_NM": "서울특별시 영등포구",
+                        "EMRG_STEP_NM": "안전안내",
+                        "DST_SE_NM": "호우",
+                    },
+                    {
+                        "SN": "9002",
+                        "CRT_DT": "2099/07/15 09:00:00",
+                        "MSG_CN": "x",
+                        "RCPTN_RGN_NM": "부산광역시",
+                    },
+                    {"SN": "9003", "MSG_CN": "no time"},
+                ],
+            },
+            ensure_ascii=False,
+        ).encode(),
         "/big.cap": b"<alert>" + b" " * (validate.MAX_BYTES + 10) + b"</alert>",
         "/feed.atom": f"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><id>urn:test</id><title>test</title><updated>2026-07-15T10:00:00+09:00</updated>
@@ -107,3 +132,15 @@ def test_the_scheduler_task_polls_the_configured_feeds(district: Any, peer: str,
     totals = poll_cap_feeds.call()
 
     assert totals == {"created": 1, "unchanged": 0, "refused": 3, "skipped": 0}
+
+
+def test_an_api_url_of_disaster_messages_is_imported_without_keeping_its_key(
+    district: Any, peer: str
+) -> None:
+    out, err = run(f"{peer}/disaster-msg?serviceKey=SECRET-KEY&pageNo=1")
+
+    assert out.startswith("1 imported, 0 already known, 1 for other regions, 1 refused")
+    alert = Alert.objects.get()
+    assert alert.headline_ko.startswith("[안전안내 호우]")
+    assert "SECRET" not in alert.origin and "SECRET" not in err
+    assert "#3" in err
