@@ -511,11 +511,9 @@ def _store(alert: Alert, *, region_texts: list[str]) -> ImportResult:
                 target=alert,
                 detail={"origin": alert.origin, "msg_type": alert.msg_type, "dongs": [d.code for d in dongs]},
             )
-            if (
-                alert.state == Alert.State.PUBLISHED
-                and alert.status == "Actual"
-                and (dongs or alert.msg_type != "Alert")
-            ):
+            # Residents hear of it when it covers our dongs, or updates or ends an alert that did.
+            concerns_us = bool(dongs) or (alert.supersedes is not None and alert.supersedes.dongs.exists())
+            if alert.state == Alert.State.PUBLISHED and alert.status == "Actual" and concerns_us:
                 alert_published(alert)
             elif alert.msg_type != "Alert":
                 transaction.on_commit(invalidate_banner)
