@@ -1,6 +1,6 @@
 """Surge benchmark: many residents asking for the nearest shelters at once (issue 4).
 
-    .venv/bin/python bench/surge.py [--seconds 4] [--connections 64] [--workers 1,2]
+    .venv/bin/python bench/surge.py [--seconds 3] [--connections 64] [--workers 1,2]
 
 For one `sotong serve` process and for two (`--workers 2`), wrk measures requests/s and p50/p99 of
 (a) GET /api/safety/shelters/nearest with random places in the district, hazards and languages
@@ -152,6 +152,8 @@ def prepare(workdir: Path) -> tuple[int, float]:
     started = time.perf_counter()
     cache = ROOT / "bench" / ".cache" / f"surge-{_setup_key()}"
     if not (cache / "sotong.sqlite3").exists():
+        for old in cache.parent.glob("surge-*"):
+            shutil.rmtree(old, ignore_errors=True)
         build = Path(tempfile.mkdtemp(prefix="sotong-surge-build-"))
         env = base_env(build, fast_path=True)
         run("migrate", env=env)
@@ -219,7 +221,7 @@ def serve(workdir: Path, workers: int, *, fast_path: bool) -> tuple[subprocess.P
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(workdir / f"serve-{port}.log").open("wb"),
     )
     return process, f"http://127.0.0.1:{port}"
 
@@ -281,8 +283,13 @@ def measure(
     django, django_base = serve(workdir, workers, fast_path=False)
     options = {"seconds": seconds, "connections": connections}
     try:
-        wait_up(fast_base + "/healthz")
-        wait_up(django_base + "/healthz")
+        for base in (fast_base, django_base):
+            try:
+                wait_up(base + "/healthz", timeout=120)
+            except RuntimeError:
+                log = workdir / f"serve-{base.rsplit(':', 1)[1]}.log"
+                print(log.read_text()[-3000:], file=sys.stderr)
+                raise
         api_bytes = fetch(fast_base + "/api/safety/facilities.json")
         static_bytes = fetch(fast_base + "/static/" + STATIC_NAME)
         assert api_bytes == static_bytes, "the static copy must be the same bytes as facilities.json"
@@ -312,7 +319,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", default="1,2")
     args = parser.parse_args()
