@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -223,7 +223,15 @@ class FacilityViewSet(SnippetViewSet):
     model = Facility
     icon = "home"
     menu_label = gettext_lazy("안전 시설")
-    list_display = ["name_ko", "kind", "dong", "setting", "capacity", "is_sample", "is_active"]
+    list_display = [
+        "name_ko",
+        "kind",
+        Column("dong", label=gettext_lazy("행정동"), accessor="dong"),
+        "setting",
+        "capacity",
+        BooleanColumn("is_sample", label=gettext_lazy("예시 데이터")),
+        BooleanColumn("is_active", label=gettext_lazy("사용")),
+    ]
     list_filter = ["kind", "dong", "is_sample", "is_active", "setting"]
     search_fields = ["name_ko", "name_en", "address"]
     list_per_page = 50
