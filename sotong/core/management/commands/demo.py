@@ -75,7 +75,7 @@ class Command(BaseCommand):
             )
 
     def _run(self, host: str, port: int, accounts: list[dict[str, str]]) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **_demo_webpush()}
         base = [sys.executable, "-m", "sotong"]
         commands = {
             "web": [*base, "serve", "--host", host, "--port", str(port)],
@@ -132,6 +132,25 @@ class Command(BaseCommand):
                 self.stderr.write(f"The {name} process did not stop in {STOP_TIMEOUT}s; killing it.")
                 child.kill()
                 child.wait()
+
+
+def _demo_webpush() -> dict[str, str]:
+    """Web Push for the demo's alerts: a VAPID key made once and kept in the data folder (mode 600), unless
+    the environment brings its own."""
+    if os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY"):
+        return {}
+    from sotong.connectors.webpush.vapid import generate_private_key, private_key_text
+
+    path = settings.DATA_DIR / "webpush-vapid.key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(private_key_text(generate_private_key()) + "\n")
+    return {
+        "WEBPUSH_ENABLED": os.environ.get("WEBPUSH_ENABLED", "1"),
+        "WEBPUSH_VAPID_PRIVATE_KEY": path.read_text().strip(),
+        "WEBPUSH_VAPID_SUBJECT": os.environ.get("WEBPUSH_VAPID_SUBJECT", "mailto:sotong@localhost"),
+    }
 
 
 def _is_up(url: str) -> bool:
