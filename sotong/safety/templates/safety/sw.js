@@ -91,7 +91,9 @@ function page(event) {
   var request = event.request;
   event.respondWith(
     fetch(request).then(function (response) {
-      if (response.ok && response.type === "basic") {
+      // Only pages without a query are kept (a search's answer is not worth a copy per query; offline
+      // the copy of the plain page answers).
+      if (response.ok && response.type === "basic" && new URL(request.url).search === "") {
         var copy = response.clone();
         event.waitUntil(caches.open(PAGES).then(function (cache) { return cache.put(request, copy); }));
       }
@@ -134,9 +136,16 @@ self.addEventListener("fetch", function (event) {
   if (request.mode === "navigate") { page(event); return; }
   if (url.pathname.indexOf(CONFIG.static) === 0) { asset(event); return; }
   if (url.pathname === CONFIG.scope + "manifest.webmanifest") { page(event); return; }
-  // Other API calls (nearest shelters, layers): the network, or what an earlier answer left.
+  // Other API calls: the network. The map's layers are kept as they are fetched, so that a map seen
+  // once can be drawn again offline; nearest-shelter answers are not (the page computes those itself).
   event.respondWith(
-    fetch(request).catch(function () {
+    fetch(request).then(function (response) {
+      if (response.ok && url.pathname.indexOf("/api/safety/layers") === 0) {
+        var copy = response.clone();
+        event.waitUntil(caches.open(PAGES).then(function (cache) { return cache.put(request, copy); }));
+      }
+      return response;
+    }).catch(function () {
       return caches.match(request, { ignoreVary: true }).then(function (hit) { return hit || Response.error(); });
     })
   );
