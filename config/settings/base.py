@@ -304,9 +304,7 @@ _tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL.startswith(
 # Base tiles of the safety map (재난안전생활지도); the page stays usable without them.
 SAFETY_TILE_URL = os.environ.get("SAFETY_TILE_URL", MAP_TILE_URL)
 SAFETY_TILE_ATTRIBUTION = os.environ.get("SAFETY_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
-_safety_tile_origin = (
-    "/".join(SAFETY_TILE_URL.split("/")[:3]) if SAFETY_TILE_URL.startswith("http") else None
-)
+_safety_tile_origin = "/".join(SAFETY_TILE_URL.split("/")[:3]) if SAFETY_TILE_URL.startswith("http") else None
 _tile_origins = sorted({o for o in (_tile_origin, _safety_tile_origin) if o})
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -469,6 +467,14 @@ SAFETY_CAP_FEEDS = env_list("SAFETY_CAP_FEEDS", default=[])
 if any(not feed.startswith(("http://", "https://")) for feed in SAFETY_CAP_FEEDS):
     raise ImproperlyConfigured("SAFETY_CAP_FEEDS must list http:// or https:// URLs, separated by commas.")
 # Region names in outside feeds (재난문자 수신지역, 기상청 특보구역) that mean the whole district.
+# Walking directions to a shelter: a URL template with {from_lat}, {from_lon}, {lat}, {lon}
+# (empty: OpenStreetMap's foot routing).
+SAFETY_DIRECTIONS_URL = os.environ.get("SAFETY_DIRECTIONS_URL", "").strip()
+if SAFETY_DIRECTIONS_URL and not SAFETY_DIRECTIONS_URL.startswith("https://"):
+    raise ImproperlyConfigured("SAFETY_DIRECTIONS_URL must be an https:// URL template.")
+# The nearest-shelter API and facilities.json answered before Django from an in-memory index
+# (decision 0045); off only to compare or to debug.
+SAFETY_FAST_PATH = env_bool("SAFETY_FAST_PATH", default=True)
 SAFETY_REGION_ALIASES = env_list(
     "SAFETY_REGION_ALIASES", default=["서울특별시 전체", "서울특별시", "서울서남권"]
 )

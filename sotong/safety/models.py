@@ -91,8 +91,9 @@ class Facility(models.Model):
             return False
         if self.kind not in KINDS_FOR_HAZARD[hazard] and hazard not in self.extra_hazards:
             return False
-        # Water runs down: nobody is sent underground in a flood or typhoon.
-        if hazard in (Hazard.FLOOD, Hazard.TYPHOON) and self.setting == Setting.UNDERGROUND:
+        # Water runs down and smoke fills enclosed spaces: nobody is sent underground in a flood,
+        # a typhoon or a fire.
+        if hazard in (Hazard.FLOOD, Hazard.TYPHOON, Hazard.FIRE) and self.setting == Setting.UNDERGROUND:
             return False
         # The first place to go in an earthquake is in the open, away from buildings.
         if hazard == Hazard.EARTHQUAKE and self.kind != FacilityKind.EARTHQUAKE_OUTDOOR:
