@@ -144,3 +144,12 @@ def test_an_api_url_of_disaster_messages_is_imported_without_keeping_its_key(
     assert alert.headline_ko.startswith("[안전안내 호우]")
     assert "SECRET" not in alert.origin and "SECRET" not in err
     assert "#3" in err
+
+
+def test_the_scheduler_polls_feeds_and_expires_alerts() -> None:
+    from sotong.core.scheduling import periodic_jobs
+
+    jobs = {job.name: job for job in periodic_jobs()}
+
+    assert jobs["safety.poll_cap_feeds"].task is poll_cap_feeds
+    assert jobs["safety.expire_alerts"].trigger_args == {"minutes": 1}
