@@ -228,6 +228,12 @@ def publish(dong_codes: list[str], headline: str) -> Any:
     return alert, started
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): meaningful when others share the CPU."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_delivered(ports: list[int], alert_id: int, expected: int, started: float) -> dict[str, Any]:
     deadline = time.time() + TIMEOUT
     while True:
@@ -312,16 +318,34 @@ def bench_shape(shape: str, count: int) -> dict[str, Any]:
         from sotong.organisation.models import Dong
 
         scenarios = {}
-        alert, started = publish(list(ALERT_DONGS), "당산1동·당산2동 호우경보")
-        scenarios["two dongs"] = {
-            **wait_delivered(ports, alert.pk, population["in_two_dongs"], started),
-            **notice_counts(alert.pk),
-        }
-        alert, started = publish(list(Dong.objects.values_list("code", flat=True)), "영등포구 전역 호우경보")
-        scenarios["whole district"] = {
-            **wait_delivered(ports, alert.pk, count, started),
-            **notice_counts(alert.pk),
-        }
+        runs = [
+            ("two dongs", list(ALERT_DONGS), "당산1동·당산2동 호우경보", population["in_two_dongs"]),
+            (
+                "whole district",
+                list(Dong.objects.values_list("code", flat=True)),
+                "영등포구 전역 호우경보",
+                count,
+            ),
+        ]
+        for name, codes, headline, expected in runs:
+            before = cpu_seconds(worker.pid), sum(cpu_seconds(r.pid) for r in receivers)
+            alert, started = publish(codes, headline)
+            row = {**wait_delivered(ports, alert.pk, expected, started), **notice_counts(alert.pk)}
+            sender_cpu = cpu_seconds(worker.pid) - before[0]
+            receiver_cpu = sum(cpu_seconds(r.pid) for r in receivers) - before[1]
+            got = max(1, row["decrypted_distinct"])
+            row.update(
+                {
+                    "sender_cpu_ms_per_push": round(sender_cpu * 1000 / got, 3),
+                    "receivers_cpu_ms_per_push": round(receiver_cpu * 1000 / got, 3),
+                    # What two free cores would take: the sender on one, the receivers on what is left.
+                    "projected_seconds_on_2_free_cores": round(
+                        max(sender_cpu, (sender_cpu + receiver_cpu) / 2), 1
+                    ),
+                    "load_average_after": round(os.getloadavg()[0], 2),
+                }
+            )
+            scenarios[name] = row
     finally:
         for process in [worker, *receivers]:
             if process is not None:
@@ -392,6 +416,8 @@ def main() -> int:
             print(
                 f"{result['shape']:<9}{name:<16}{row['expected']:>9,}{row['decrypted_distinct']:>10,}{row['lost']:>6}"
                 f"{row['duplicates']:>6}{row['seconds'] or 0:>9.1f}{row['pushes_per_second'] or 0:>10,.0f}"
+                f"{row['sender_cpu_ms_per_push']:>9.2f}{row['receivers_cpu_ms_per_push']:>9.2f}"
+                f"{row['projected_seconds_on_2_free_cores']:>16.1f}"
             )
             ok = ok and row["lost"] == 0 and row["duplicates"] == 0
         whole = result["scenarios"]["whole district"]

@@ -167,6 +167,9 @@ class PushSender:
             connector=connector,
             timeout=aiohttp.ClientTimeout(total=self.timeout),
             skip_auto_headers=("User-Agent", "Content-Type"),
+            # Push services set no cookies worth keeping and send empty bodies: skip both jobs.
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=False,
             headers={"User-Agent": "Sotong-WebPush"},
         )
         return self
