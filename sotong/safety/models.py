@@ -33,7 +33,12 @@ class Facility(models.Model):
     name_zh = models.CharField(_("중문 이름"), max_length=200, blank=True)
     address = models.CharField(_("주소"), max_length=300, blank=True)
     dong = models.ForeignKey(
-        Dong, null=True, blank=True, on_delete=models.SET_NULL, related_name="facilities"
+        Dong,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facilities",
+        verbose_name=_("행정동"),
     )
     lat = models.FloatField(_("위도"))
     lon = models.FloatField(_("경도"))
@@ -152,9 +157,16 @@ class MapLayer(models.Model):
     description_zh = models.TextField(_("중문 설명"), blank=True)
     source_type = models.CharField(_("자료 종류"), max_length=12, choices=Source.choices)
     facility_kinds = models.JSONField(_("시설 종류"), default=list, blank=True)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="map_layers")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="map_layers", verbose_name=_("담당 부서")
+    )
     steward = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("자료 관리자"),
     )
     data_source = models.CharField(_("자료 출처"), max_length=200, blank=True)
     licence = models.CharField(_("이용 허락"), max_length=120, blank=True)
