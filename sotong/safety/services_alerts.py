@@ -3,8 +3,6 @@ cancellations as CAP messages, and imports of outside CAP documents and feeds.""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -31,7 +29,6 @@ from sotong.safety.selectors_alerts import LOCAL, invalidate_banner
 
 logger = logging.getLogger(__name__)
 
-FANOUT_MODULE = "sotong.safety.tasks_fanout"
 SEVERITY_RANK = {"Extreme": 4, "Severe": 3, "Moderate": 2, "Minor": 1, "Unknown": 0}
 # The highest level needs a second safety-office member's approval before it goes out.
 NEEDS_APPROVAL = (Alert.Severity.EXTREME,)
@@ -277,20 +274,13 @@ def _close_earlier(alert: Alert) -> None:
 
 
 def alert_published(alert: Alert) -> None:
-    """Tell residents: clear the banner cache and enqueue the fan-out after the commit.
-
-    The fan-out (`sotong.safety.tasks_fanout.fan_out_alert(alert_id)`) is another module; until it
-    is installed, publishing still works and says so in the log."""
-    transaction.on_commit(invalidate_banner)
-    if importlib.util.find_spec(FANOUT_MODULE) is None:
-        logger.warning(
-            "alert %s published; %s is not installed, so nobody is notified", alert.pk, FANOUT_MODULE
-        )
-        return
+    """Tell residents: clear the banner cache and enqueue the fan-out after the commit."""
+    # Imported here: the fan-out imports the connectors' senders, which the alert screens do not need.
     from sotong.core.queue import enqueue_on_commit
+    from sotong.safety.tasks_fanout import fan_out_alert
 
-    fan_out = importlib.import_module(FANOUT_MODULE).fan_out_alert
-    enqueue_on_commit(fan_out, alert_id=alert.pk)
+    transaction.on_commit(invalidate_banner)
+    enqueue_on_commit(fan_out_alert, alert_id=alert.pk)
 
 
 @transaction.atomic

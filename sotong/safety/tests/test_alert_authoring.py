@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 import pytest
@@ -134,21 +133,9 @@ def test_a_cancelled_alert_cannot_be_cancelled_twice(seoyeon: Any) -> None:
         alert_cancel(original=original, by=seoyeon)
 
 
-def test_publishing_without_the_fan_out_module_still_publishes(seoyeon: Any, caplog: Any) -> None:
-    if importlib.util.find_spec("sotong.safety.tasks_fanout") is not None:
-        pytest.skip("the fan-out module is installed")
-
-    alert = published(seoyeon)
-
-    assert alert.state == Alert.State.PUBLISHED
-    assert "tasks_fanout is not installed" in caplog.text
-
-
 def test_publishing_enqueues_the_fan_out_with_the_alert(
     seoyeon: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    if importlib.util.find_spec("sotong.safety.tasks_fanout") is None:
-        pytest.skip("the fan-out module is not installed yet")
     from django_tasks.signals import task_enqueued
 
     enqueued: list[Any] = []
