@@ -42,6 +42,9 @@ from sotong.safety.models import Alert, AlertNotice, Subscriber, SubscriberPlace
 logger = logging.getLogger(__name__)
 
 CHUNK = 5000
+# A run stops starting chunks after this long and the task continues in a fresh run (the ledger makes
+# that safe): RQ kills an urgent job at 120 s (RQ_QUEUES["urgent"]["DEFAULT_TIMEOUT"]).
+TIME_BUDGET = 90.0
 PERMANENT = "permanent: "
 BODY_CHARS = 240
 
@@ -57,6 +60,7 @@ class FanoutReport:
     skipped: str = ""
     match_seconds: float = 0.0
     seconds: float = 0.0
+    unfinished: bool = False
 
     def count(self, channel: str, n: int = 1) -> None:
         self.sent[channel] = self.sent.get(channel, 0) + n
@@ -247,7 +251,15 @@ def skip_reason(alert: Alert, *, now: Any = None) -> str:
     return ""
 
 
-def fan_out(*, alert: Alert, chunk_size: int = CHUNK, sender_factory: Any = None) -> FanoutReport:
+def fan_out(
+    *,
+    alert: Alert,
+    chunk_size: int | None = None,
+    sender_factory: Any = None,
+    time_budget: float | None = None,
+) -> FanoutReport:
+    """Notify everyone concerned who has not been notified yet. `unfinished` in the report: the time
+    budget ran out with subscribers left, and the caller should run it again."""
     report = FanoutReport(alert_id=alert.pk)
     reason = skip_reason(alert)
     if reason:
@@ -275,7 +287,12 @@ def fan_out(*, alert: Alert, chunk_size: int = CHUNK, sender_factory: Any = None
         if webpush_on:
             sender = (sender_factory or _default_sender)()
             loop.run_until_complete(sender.__aenter__())
-        for chunk in _chunks(ids, chunk_size):
+        budget = TIME_BUDGET if time_budget is None else time_budget
+        for index, chunk in enumerate(_chunks(ids, chunk_size or CHUNK)):
+            # At least one chunk per run, so a continuation always makes progress.
+            if index and time.perf_counter() - started > budget:
+                report.unfinished = True
+                break
             _fan_out_chunk(alert, chunk, report, message, payloads, loop, sender)
     finally:
         if sender is not None:

@@ -14,6 +14,9 @@ def fan_out_alert(alert_id: int) -> dict[str, object]:
     if alert is None:
         return {"alert_id": alert_id, "skipped": "the alert no longer exists"}
     report = fan_out(alert=alert)
+    if report.unfinished:
+        # Continue in a new run: the ledger skips everyone already notified.
+        fan_out_alert.enqueue(alert_id=alert_id)
     return {
         "alert_id": report.alert_id,
         "matched": report.matched,
@@ -24,4 +27,5 @@ def fan_out_alert(alert_id: int) -> dict[str, object]:
         "skipped": report.skipped,
         "match_seconds": report.match_seconds,
         "seconds": report.seconds,
+        "unfinished": report.unfinished,
     }

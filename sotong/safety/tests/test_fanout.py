@@ -149,3 +149,29 @@ def test_test_and_exercise_alerts_reach_nobody_unless_configured(
     assert receiver.messages == []
     settings.SAFETY_NOTIFY_STATUSES = ["Actual", "Exercise"]
     assert fan_out(alert=alert).sent == {"webpush": 1}
+
+
+def test_a_fan_out_out_of_time_continues_in_a_new_run_without_repeats(district, seoyeon, receiver) -> None:
+    for name in ("a", "b", "c"):
+        browser(receiver, name, DANGSAN1)
+    alert = published(seoyeon)
+    first = fan_out(alert=alert, chunk_size=1, time_budget=0.0)
+    assert first.unfinished and first.notices == 1
+    second = fan_out(alert=alert, chunk_size=1)
+    assert not second.unfinished and second.notices == 2
+    assert sorted(m.name for m in receiver.messages) == ["a", "b", "c"]
+
+
+def test_the_task_enqueues_its_continuation(district, seoyeon, receiver, monkeypatch) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from sotong.safety import fanout
+
+    browser(receiver, "a", DANGSAN1)
+    browser(receiver, "b", DANGSAN1)
+    alert = published(seoyeon)
+    monkeypatch.setattr(fanout, "TIME_BUDGET", 0.0)
+    monkeypatch.setattr(fanout, "CHUNK", 1)
+    before = DBTaskResult.objects.filter(task_path__endswith="fan_out_alert").count()
+    assert fan_out_alert.call(alert_id=alert.pk)["unfinished"] is True
+    assert DBTaskResult.objects.filter(task_path__endswith="fan_out_alert").count() == before + 1

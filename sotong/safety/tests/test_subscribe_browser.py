@@ -1,0 +1,75 @@
+"""The e-mail confirmation and unsubscribe pages in Chromium: a button, no JavaScript needed, axe-clean."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import require
+from sotong.safety.models import Subscriber
+from sotong.safety.services_subscribers import confirmation_token, contact_subscribe
+from sotong.safety.tests.push_fixtures import DANGSAN1
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.resident import describe, save_axe_results, serious_violations
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def chromium_browser() -> Iterator[Any]:
+    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("locale", ["ko-KR", "en-US", "zh-CN"])
+def test_a_resident_confirms_and_later_stops_email_alerts(
+    chromium_browser: Any,
+    transactional_db: Any,
+    live_server: Any,
+    site_pages: Any,
+    artifacts_dir: Path,
+    locale: str,
+) -> None:
+    subscriber = contact_subscribe(
+        channel="email", contact="minji@example.com", places=[DANGSAN1], language=locale[:2]
+    )
+    context = chromium_browser.new_context(locale=locale, java_script_enabled=False)
+    page = context.new_page()
+    shots = artifacts_dir / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    axe_results = artifacts_dir / "axe"
+    page.goto(f"{live_server.url}/api/safety/push/confirm/{confirmation_token(subscriber)}")
+    page.screenshot(path=str(shots / f"push-confirm-{locale}.png"), full_page=True)
+    page.get_by_role("button").click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(shots / f"push-confirmed-{locale}.png"), full_page=True)
+    assert page.get_by_role("status").count() == 1
+    subscriber.refresh_from_db()
+    assert subscriber.confirmed
+    context.close()
+    # axe needs JavaScript: a second browser context with it on.
+    context = chromium_browser.new_context(locale=locale)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/api/safety/push/confirm/{confirmation_token(subscriber)}")
+    results = Axe().run(page).response
+    save_axe_results(axe_results, f"push-confirm-{locale}", results)
+    serious = serious_violations(results)
+    assert [v["id"] for v in serious] == [], describe(serious)
+    page.goto(f"{live_server.url}/api/safety/push/unsubscribe/{subscriber.token}")
+    results = Axe().run(page).response
+    save_axe_results(axe_results, f"push-unsubscribe-{locale}", results)
+    serious = serious_violations(results)
+    assert [v["id"] for v in serious] == [], describe(serious)
+    page.get_by_role("button").click()
+    page.wait_for_load_state()
+    assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
+    context.close()
