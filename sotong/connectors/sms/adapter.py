@@ -28,6 +28,8 @@ TITLES = {
     "answer": "민원 답변 안내",
     "interim": "처리 기한 연장 안내",
     "status": "민원 진행 안내",
+    "safety_alert": "재난 특보 알림",
+    "safety_confirm": "재난 알림 신청 확인",
 }
 
 

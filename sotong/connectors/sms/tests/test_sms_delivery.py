@@ -414,3 +414,11 @@ def test_the_full_number_never_reaches_the_log(
     assert "010-****-5678" in caplog.text
     assert MINJI not in caplog.text
     assert MINJI not in failed.last_error
+
+
+def test_a_long_safety_alert_goes_as_an_lms_titled_as_an_alert(sms_on: Any, edge: Edge) -> None:
+    delivery = delivery_send(delivery_id=queue(ACK, purpose="safety_alert").pk)
+
+    assert delivery.status == Delivery.Status.SENT
+    (request,) = edge.requests
+    assert sent_json(request)["title"] == "[영등포구] 재난 특보 알림"
