@@ -27,6 +27,16 @@ class SyncStackASGIHandler(ASGIHandler):
         chain: Any = self._middleware_chain  # type: ignore[has-type]
         self._middleware_chain = sync_to_async(chain, thread_sensitive=True)
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # Django wraps each request in a ThreadSensitiveContext, which gives every request a thread of
+        # its own, and so a database connection of its own that outlives the request (CONN_MAX_AGE):
+        # ~50 PostgreSQL connections from one process under load, and a new connection per request.
+        # Without it every request's sync work runs on the process's one sync thread, with one
+        # persistent connection, as in a WSGI worker; more processes (`serve --workers`) scale out.
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        await self.handle(scope, receive, send)
+
 
 # Django must be set up before anything imports models (the consumers do).
 django_asgi_app = SyncStackASGIHandler()
