@@ -138,21 +138,9 @@ class AlertForm(forms.Form):
         return initial
 
 
-_TEXT = (
-    "hazard",
-    "severity",
-    "urgency",
-    "certainty",
-    "headline_ko",
-    "headline_en",
-    "headline_zh",
-    "description_ko",
-    "description_en",
-    "description_zh",
-    "instruction_ko",
-    "instruction_en",
-    "instruction_zh",
-    "area_desc",
+# The form's plain text fields: the draft's fields less the area shapes and times, which it parses.
+_TEXT = tuple(
+    name for name in AlertDraft.TEXT_FIELDS if name not in ("areas", "effective", "onset", "expires")
 )
 
 

@@ -6,6 +6,7 @@ registry."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from django import forms
@@ -86,14 +87,15 @@ class FacilityPermissionPolicy(BasePermissionPolicy):
         )
 
 
-class DepartmentLayerPolicy(BasePermissionPolicy):
-    """Every action on a layer (or a feature of it) is allowed to whoever keeps its department."""
+class DepartmentLayerPolicy(ABC, BasePermissionPolicy):
+    """Every action on a layer (or a feature of it) is allowed to whoever keeps its department.
+    Subclasses say which department an instance belongs to and how to scope a queryset."""
 
-    def department_id_of(self, instance: Any) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def department_id_of(self, instance: Any) -> int: ...
 
-    def scoped(self, departments: QuerySet[Department]) -> QuerySet[Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def scoped(self, departments: QuerySet[Department]) -> QuerySet[Any]: ...
 
     def user_has_permission(self, user: Any, action: str) -> bool:
         ids = _layer_department_ids(user)
