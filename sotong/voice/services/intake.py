@@ -12,8 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sotong.core.crypto import digest
@@ -66,15 +65,27 @@ class Submission:
     message_id: str = ""  # the channel's id of the first message (e.g. an e-mail's Message-ID)
 
 
+def _increment(year: int) -> int | None:
+    """The year's next number, or None when the year has no counter yet. One statement: the increment
+    locks the counter row until the case is committed, so numbers never repeat."""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "year" = %s RETURNING "last"', [year])  # noqa: S608 - table name from the model
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
 def _next_number(year: int) -> str:
-    # The increment locks the counter row until the case is committed, so numbers never repeat.
-    if not CaseCounter.objects.filter(year=year).update(last=F("last") + 1):
+    last = _increment(year)
+    if last is None:
         try:
             with transaction.atomic():
                 CaseCounter.objects.create(year=year, last=1)
+                last = 1
         except IntegrityError:
-            CaseCounter.objects.filter(year=year).update(last=F("last") + 1)
-    last = CaseCounter.objects.values_list("last", flat=True).get(year=year)
+            last = _increment(year)
+    if last is None:  # pragma: no cover - the counter row exists by now
+        raise RuntimeError(f"no case counter for {year}")
     return f"{year}-{last:06d}"
 
 
@@ -83,16 +94,18 @@ def normalise_phone(phone: str) -> str:
 
 
 def case_receive(*, submission: Submission) -> tuple[Case, bool]:
-    """Store what the resident sent. Returns (case, created)."""
-    existing = Case.objects.filter(channel=submission.channel, external_id=submission.external_id).first()
-    if existing is not None:
-        return existing, False
+    """Store what the resident sent. Returns (case, created).
+
+    No look-up first: a message seen before is rare, and the unique (channel, external id) constraint
+    finds it when the insert fails (the transaction, case number included, is rolled back)."""
     try:
         with transaction.atomic():
             case = _store(submission)
     except IntegrityError:
-        # The same message arrived twice at once: the other request stored it.
-        existing = Case.objects.filter(channel=submission.channel, external_id=submission.external_id).first()
+        # This message was stored before (a retried webhook, a form sent twice).
+        existing = Case.objects.filter(
+            channel=submission.channel, external_id=submission.external_id[:200]
+        ).first()
         if existing is None:
             raise
         return existing, False
