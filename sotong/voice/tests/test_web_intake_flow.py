@@ -71,6 +71,15 @@ def test_a_double_submitted_form_makes_one_case(district: Any) -> None:
     assert Case.objects.count() == 1
 
 
+def test_a_repeat_leaves_no_gap_in_the_case_numbers(district: Any) -> None:
+    client = Client()
+    client.post("/voice/", form_data(submission_id="a" * 32))
+    client.post("/voice/", form_data(submission_id="a" * 32))
+    client.post("/voice/", form_data(submission_id="b" * 32))
+    first, second = Case.objects.order_by("pk")
+    assert int(second.number.split("-")[1]) == int(first.number.split("-")[1]) + 1
+
+
 def test_the_tracking_page_needs_the_token(district: Any) -> None:
     client = Client()
     client.post("/voice/", form_data())
