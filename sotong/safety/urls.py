@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sotong.safety import views_alerts, views_pages
+from sotong.safety import views_alerts, views_pages, views_sync
 
 app_name = "safety"
 
-urlpatterns: list = [*views_pages.urlpatterns, *views_alerts.urlpatterns]
+urlpatterns: list = [*views_pages.urlpatterns, *views_alerts.urlpatterns, *views_sync.urlpatterns]

@@ -24,7 +24,7 @@ from sotong.safety.choices import SHELTER_HAZARDS, Audience, FacilityKind, Hazar
 from sotong.safety.models import ActionGuide, Facility, MapLayer
 
 # Bump when the precache list or the worker's logic changes, so that browsers take the new worker.
-SW_VERSION = "1"
+SW_VERSION = "2"
 NEAREST_LIMIT = 5
 HOUSEHOLD = [a for a in Audience if a != Audience.EVERYONE]
 
@@ -150,6 +150,26 @@ def _client_strings() -> dict[str, Any]:
         "address": _("주소"),
         "read_guide": _("%(hazard)s 행동요령 읽기"),
         "sample": _("예시 자료"),
+        "sync": {
+            "on": _(
+                "내 장소와 가구 정보를 동기화 계정에 보관하고 있습니다. 로그인한 다른 기기에서도 같은 정보가 보입니다."
+            ),
+            "devices": _("이 계정에 로그인한 기기: %(n)s대"),
+            "last": _("마지막 동기화: %(time)s"),
+            "syncing": _("동기화하는 중입니다."),
+            "done": _("동기화했습니다."),
+            "offline": _(
+                "인터넷에 연결되지 않아 아직 동기화하지 못했습니다. 연결되면 자동으로 동기화합니다."
+            ),
+            "failed": _("동기화하지 못했습니다. 잠시 뒤 다시 시도해 주세요."),
+            "signed_in": _("로그인했습니다. 이 기기의 장소와 가구 정보를 계정과 합쳤습니다."),
+            "signed_out_elsewhere": _(
+                "이 기기는 더 이상 동기화 계정에 로그인되어 있지 않습니다. 장소는 이 기기에 그대로 있습니다."
+            ),
+            "email_needed": _("이메일 주소를 입력해 주세요."),
+            "forgotten": _("이 기기에서 로그아웃하고, 이 기기에 저장된 장소와 가구 정보를 지웠습니다."),
+            "push_updated": _("알림 받을 장소도 바꿨습니다."),
+        },
         "labels": {
             "home": _("집"),
             "work": _("직장"),
@@ -169,6 +189,11 @@ def _page_urls() -> dict[str, str]:
         "sw": reverse("safety:service_worker"),
         "scope": reverse("safety:home"),
         "guide": reverse("safety:guide", kwargs={"hazard": "HAZARD"}),
+        "push_subscription": "/api/safety/push/subscriptions/TOKEN",
+        "sync_data": reverse("safety:sync_data"),
+        "sync_sign_in": reverse("safety:sync_sign_in_request"),
+        "sync_sign_out": reverse("safety:sync_sign_out"),
+        "sync_delete": reverse("safety:sync_account_delete"),
     }
 
 
@@ -203,6 +228,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "asked": asked,
             "errors": errors,
+            "sync_signed_in": request.GET.get("sync") == "signed-in",
             "origin": (float(chosen_dong.lat), float(chosen_dong.lon)) if chosen_dong else None,
             "guides": list(ActionGuide.objects.all()),
             "client": {
@@ -346,6 +372,7 @@ def _precache_urls() -> list[str]:
         static("safety/safety.css"),
         static("safety/safety.js"),
         static("safety/sw-register.js"),
+        static("safety/sync.js"),
         static("safety/map.js"),
         static("safety/icons/icon-192.png"),
         static("safety/icons/icon-512.png"),

@@ -2,18 +2,56 @@
 // suitable shelters computed here from facilities.json (so it works with the network off, through the
 // service worker's cache), Web Push sign-up, and on guide pages the household's steps highlighted.
 // Without JavaScript the server-rendered form and pages do the same job.
+// Every place has an id and the time it was last changed, a removed place leaves a tombstone, and the
+// household its time too: what sync.js needs to merge this device with the optional sync account. Local
+// changes are announced with the "sotong:safety-changed" event; sync.js announces "sotong:safety-synced".
 (function () {
   "use strict";
   var PLACES_KEY = "sotong.safety.places";
   var HOUSEHOLD_KEY = "sotong.safety.household";
   var PUSH_KEY = "sotong.safety.push";
+  var DELETED_KEY = "sotong.safety.places.deleted";
+  var HOUSEHOLD_AT_KEY = "sotong.safety.household.updated";
   var LIMIT = 5;
+  var MAX_PLACES = 5;
 
   function load(key) {
     try { return JSON.parse(window.localStorage.getItem(key) || "[]") || []; } catch (e) { return []; }
   }
   function store(key, value) {
     try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+  function newId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") { return window.crypto.randomUUID(); }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+  function changed(what) {
+    document.dispatchEvent(new CustomEvent("sotong:safety-changed", { detail: { what: what } }));
+  }
+  // Places saved before places had ids get one now (their time is now: nothing older to win against).
+  function loadPlaces() {
+    var places = load(PLACES_KEY);
+    var fixed = false;
+    places.forEach(function (place) {
+      if (!place.id) { place.id = newId(); fixed = true; }
+      if (!place.updated_at) { place.updated_at = new Date().toISOString(); fixed = true; }
+    });
+    if (fixed) { store(PLACES_KEY, places); }
+    return places;
+  }
+  function tombstone(place) {
+    var deleted = load(DELETED_KEY).filter(function (d) { return d.id !== place.id; });
+    deleted.push({ id: place.id, deleted: true, updated_at: new Date().toISOString() });
+    store(DELETED_KEY, deleted.slice(-50));
+  }
+  function storeHousehold(chosen) {
+    store(HOUSEHOLD_KEY, chosen);
+    try { window.localStorage.setItem(HOUSEHOLD_AT_KEY, new Date().toISOString()); } catch (e) { /* private mode */ }
+    changed("household");
   }
   function fmt(text, values) {
     return String(text).replace(/%\((\w+)\)s/g, function (_, name) {
@@ -43,7 +81,7 @@
       box.addEventListener("change", function () {
         var chosen = Array.prototype.filter.call(form.querySelectorAll("input[name=for]:checked"), function (b) { return true; })
           .map(function (b) { return b.value; });
-        store(HOUSEHOLD_KEY, chosen);
+        storeHousehold(chosen);
         highlight(chosen);
       });
     });
@@ -225,9 +263,13 @@
     return el("li", { "class": "shelter" + (row.open ? "" : " shelter--closed") }, [title, facts, el("p", { "class": "shelter__link" }, [link])]);
   }
 
+  function dongName(code) {
+    var option = code ? document.querySelector('#place-dong option[value="' + String(code).replace(/["\\]/g, "") + '"]') : null;
+    return option ? option.textContent : "";
+  }
   function placeName(place) {
     var label = S.labels[place.label] || place.label || "";
-    var where = place.address || place.dongName || "";
+    var where = place.address || dongName(place.dong) || place.dongName || "";
     return where ? label + " (" + where + ")" : label;
   }
 
@@ -287,7 +329,7 @@
 
   function search(event) {
     var hazard = document.getElementById("hazard").value;
-    var places = load(PLACES_KEY).slice();
+    var places = loadPlaces().slice();
     var chosen = dongPlace(document.getElementById("dong"));
     if (chosen) { chosen.label = ""; chosen.address = chosen.dongName; places.push(chosen); }
     if (!hazard || !places.length) { return; } // let the server answer (and explain what is missing)
@@ -309,15 +351,17 @@
   var pickMarker = null;
 
   function showPlaces() {
-    var places = load(PLACES_KEY);
+    var places = loadPlaces();
     placeList.textContent = "";
-    places.forEach(function (place, index) {
+    places.forEach(function (place) {
       var remove = el("button", { type: "button", "class": "button button--secondary button--small", text: S.remove });
       remove.setAttribute("aria-label", S.remove + " " + placeName(place));
       remove.addEventListener("click", function () {
-        var all = load(PLACES_KEY); all.splice(index, 1); store(PLACES_KEY, all);
+        store(PLACES_KEY, loadPlaces().filter(function (p) { return p.id !== place.id; }));
+        tombstone(place);
         placeStatus.textContent = fmt(S.removed, { label: placeName(place) });
         showPlaces();
+        changed("places");
       });
       placeList.appendChild(el("li", {}, [el("span", { text: placeName(place) }), " ", remove]));
     });
@@ -361,6 +405,8 @@
       var where = picked || dong;
       if (!where) { placeStatus.textContent = S.place_needs_location; return; }
       var place = {
+        id: newId(),
+        updated_at: new Date().toISOString(),
         label: document.getElementById("place-label").value,
         dong: dong ? dong.dong : "",
         dongName: dong ? dong.dongName : "",
@@ -368,28 +414,36 @@
         lat: where.lat,
         lon: where.lon
       };
-      var all = load(PLACES_KEY);
+      var all = loadPlaces();
       all.push(place);
-      store(PLACES_KEY, all.slice(-5));
+      // The oldest place makes room, as before; it leaves a tombstone so that synced devices drop it too.
+      all.slice(0, Math.max(0, all.length - MAX_PLACES)).forEach(tombstone);
+      store(PLACES_KEY, all.slice(-MAX_PLACES));
       placeStatus.textContent = fmt(S.saved, { label: placeName(place) });
       picked = null;
       if (pickMarker) { pickMap.removeLayer(pickMarker); pickMarker = null; }
       form.reset();
       showPlaces();
+      changed("places");
       if (document.getElementById("hazard").value) { search(null); }
     });
   }
 
   // ---- Household ---------------------------------------------------------------------------------
+  function showHousehold() {
+    var saved = load(HOUSEHOLD_KEY);
+    Array.prototype.forEach.call(document.querySelectorAll("#household-form input[name=household]"), function (box) {
+      box.checked = saved.indexOf(box.value) !== -1;
+    });
+  }
   function setUpHousehold() {
     var form = document.getElementById("household-form");
     if (!form) { return; }
-    var saved = load(HOUSEHOLD_KEY);
+    showHousehold();
     Array.prototype.forEach.call(form.querySelectorAll("input[name=household]"), function (box) {
-      box.checked = saved.indexOf(box.value) !== -1;
       box.addEventListener("change", function () {
         var chosen = Array.prototype.map.call(form.querySelectorAll("input[name=household]:checked"), function (b) { return b.value; });
-        store(HOUSEHOLD_KEY, chosen);
+        storeHousehold(chosen);
         document.getElementById("household-status").textContent = S.household_saved;
         if (lastQuery) { render(lastQuery.places, lastQuery.hazard); }
       });
@@ -408,6 +462,25 @@
     for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
     return bytes;
   }
+  // Coordinates only: the server finds each place's dong (a dong code would replace a picked pin).
+  function pushPlaces(places) {
+    return places.slice(-MAX_PLACES).map(function (p) { return { label: (S.labels[p.label] || p.label || "").slice(0, 40), lat: p.lat, lon: p.lon }; });
+  }
+  // A device subscribed to alerts keeps its subscription's places in step with its places (changed here
+  // or by a sync), through the subscription's own token.
+  function updatePushPlaces() {
+    var push = window.localStorage ? (function () { try { return JSON.parse(window.localStorage.getItem(PUSH_KEY) || "null"); } catch (e) { return null; } })() : null;
+    var places = loadPlaces();
+    if (!push || !push.token || !places.length || !CLIENT.urls.push_subscription) { return; }
+    fetch(CLIENT.urls.push_subscription.replace("TOKEN", encodeURIComponent(push.token)), {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ places: pushPlaces(places), household: load(HOUSEHOLD_KEY), language: document.documentElement.lang })
+    }).then(function (response) {
+      if (response.status === 404) { store(PUSH_KEY, null); } // the subscription is gone (unsubscribed elsewhere)
+    }).catch(function () { /* offline: the next change tries again */ });
+  }
   function setUpPush() {
     var button = document.getElementById("push-subscribe");
     var status = document.getElementById("push-status");
@@ -416,7 +489,7 @@
       button.disabled = true; status.textContent = S.push_unsupported; return;
     }
     button.addEventListener("click", function () {
-      var places = load(PLACES_KEY);
+      var places = loadPlaces();
       if (!places.length) { status.textContent = S.push_needs_places; return; }
       Notification.requestPermission().then(function (permission) {
         if (permission !== "granted") { throw new Error("denied"); }
@@ -438,7 +511,7 @@
           body: JSON.stringify({
             subscription: subscription.toJSON(),
             // Coordinates only: the server finds each place's dong (a dong code would replace a picked pin).
-            places: places.map(function (p) { return { label: (S.labels[p.label] || p.label || "").slice(0, 40), lat: p.lat, lon: p.lon }; }),
+            places: pushPlaces(places),
             household: load(HOUSEHOLD_KEY),
             language: document.documentElement.lang
           })
@@ -489,6 +562,19 @@
     setUpHousehold();
     setUpPush();
     setUpInstall();
+    document.addEventListener("sotong:safety-changed", function (event) {
+      if (event.detail && event.detail.what === "places") { updatePushPlaces(); }
+    });
+    // The sync brought another device's changes: show them and recompute.
+    document.addEventListener("sotong:safety-synced", function (event) {
+      showPlaces();
+      showHousehold();
+      if (event.detail && event.detail.places) { updatePushPlaces(); }
+      if (lastQuery && data) {
+        var extra = lastQuery.places.filter(function (p) { return !p.id; });
+        render(loadPlaces().concat(extra), lastQuery.hazard);
+      }
+    });
     document.getElementById("nearest-form").addEventListener("submit", search);
     // Start downloading the list now, so that it is on the device before it is needed.
     loadFacilities().catch(function () {});
