@@ -168,7 +168,6 @@ def _client_strings() -> dict[str, Any]:
             ),
             "email_needed": _("이메일 주소를 입력해 주세요."),
             "forgotten": _("이 기기에서 로그아웃하고, 이 기기에 저장된 장소와 가구 정보를 지웠습니다."),
-            "push_updated": _("알림 받을 장소도 바꿨습니다."),
         },
         "labels": {
             "home": _("집"),

@@ -103,7 +103,7 @@ def test_the_mail_and_the_link_are_in_the_residents_language(district: Any, clie
     assert ask(client, "minji@example.com", prefix="/zh-hans").status_code == 202
     mail = Delivery.objects.get()
     assert "/zh-hans/safety/sync/sign-in/?t=" in mail.payload["text"]
-    assert "登录" in mail.subject
+    assert "登录链接" in mail.subject
 
 
 def test_a_bad_address_is_refused_and_nothing_is_sent(district: Any, client: Client) -> None:
