@@ -8,3 +8,8 @@ class PagesConfig(AppConfig):
     name = "sotong.pages"
     label = "pages"
     verbose_name = _("홈페이지")
+
+    def ready(self) -> None:
+        from sotong.pages import signals
+
+        signals.connect()
