@@ -50,17 +50,28 @@ def nearest_dong_id(lat: float, lon: float, centres: list[_DongCentre]) -> int |
 
 
 def facilities_import(
-    *, data: bytes, fmt: str, source: str = "", dry_run: bool = False, strict: bool = False
+    *,
+    data: bytes,
+    fmt: str,
+    source: str = "",
+    dry_run: bool = False,
+    strict: bool = False,
+    full: bool = False,
 ) -> ImportReport:
     """Parse a whole file, then apply it in one transaction: rows update in place by (source,
     source id), closed rows deactivate their facility, bad rows are reported and skipped (with
-    `strict`, any bad row cancels the whole import). A dry run reports without writing."""
+    `strict`, any bad row cancels the whole import). With `full` the file is the source's whole list:
+    its active facilities missing from the file are deactivated; a file with a bad row or no row at
+    all is then refused, since either would deactivate places that still exist. A dry run reports
+    without writing."""
     if fmt not in FORMATS:
         raise ImportFileError(_("알 수 없는 형식입니다: %(format)s") % {"format": fmt})
     parse, default_source = FORMATS[fmt]
     parsed = parse(data)
     report = ImportReport(problems=list(parsed.problems), dry_run=dry_run)
-    if strict and parsed.problems:
+    if full and not parsed.records and not parsed.problems:
+        raise ImportFileError(_("파일이 비어 있습니다."))
+    if (strict or full) and parsed.problems:
         raise ImportFileError(
             _("잘못된 행이 있어 아무것도 가져오지 않았습니다:")
             + "\n"
@@ -69,6 +80,8 @@ def facilities_import(
     source = (source or default_source)[:40]
     with transaction.atomic():
         _apply(parsed.records, source=source, report=report)
+        if full:
+            report.deactivated += _deactivate_missing(source, {r.source_id for r in parsed.records})
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -123,6 +136,21 @@ def _apply(records: list[FacilityRecord], *, source: str, report: ImportReport) 
             report.updated += 1
         else:
             report.unchanged += 1
+
+
+def _deactivate_missing(source: str, listed: set[str]) -> int:
+    """Deactivate the source's active facilities that the file no longer lists."""
+    missing = [
+        pk
+        for pk, source_id in Facility.objects.filter(source=source, is_active=True).values_list(
+            "pk", "source_id"
+        )
+        if source_id not in listed
+    ]
+    now = timezone.now()
+    for start in range(0, len(missing), 500):
+        Facility.objects.filter(pk__in=missing[start : start + 500]).update(is_active=False, updated_at=now)
+    return len(missing)
 
 
 def _stale_since(layer: MapLayer) -> date | None:

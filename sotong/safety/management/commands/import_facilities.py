@@ -28,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", help="source name (default: one per format)")
         parser.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
         parser.add_argument("--strict", action="store_true", help="import nothing if any row is bad")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="the file lists every facility of its source: deactivate the source's facilities missing "
+            "from it (refused, like --strict, if any row is bad or the file has no rows)",
+        )
         parser.add_argument("--export", action="store_true", help="write active facilities as GeoJSON")
         parser.add_argument("--include-samples", action="store_true", help="with --export: sample data too")
 
@@ -51,6 +57,7 @@ class Command(BaseCommand):
                 source=options["source"],
                 dry_run=options["dry_run"],
                 strict=options["strict"],
+                full=options["full"],
             )
         except ImportFileError as exc:
             raise CommandError(f"Nothing was imported: {exc}") from exc
