@@ -161,10 +161,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 previous = _device(request)
                 if previous is not None:  # signed in before (perhaps to another account): that ends
                     sign_out(device=previous)
-                response = HttpResponseRedirect(reverse("safety:home") + "?sync=signed-in#sync")
-                response.status_code = 303
-                _set_cookie(response, device_token)
-                return response
+                redirect = HttpResponseRedirect(reverse("safety:home") + "?sync=signed-in#sync")
+                redirect.status_code = 303
+                _set_cookie(redirect, device_token)
+                return redirect
     response = render(
         request,
         "safety/sync_sign_in.html",
