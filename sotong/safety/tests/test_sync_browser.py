@@ -7,6 +7,7 @@ artifacts/screenshots/."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from conftest import require
 from sotong.connectors.models import Delivery
-from sotong.safety.models import SyncAccount, SyncPlace
+from sotong.safety.models import Subscriber, SyncAccount, SyncPlace
 from sotong.safety.tests.pages_fixtures import make_facilities, make_guides
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.resident import describe, save_axe_results, serious_violations
@@ -178,6 +179,35 @@ def test_signing_out_can_forget_the_devices_copy(safety_site: str, devices: tupl
     # The account keeps the place for the resident's other devices.
     assert SyncPlace.objects.filter(deleted=False).count() == 1
     assert phone.evaluate("document.activeElement.id") == "sync-email"
+
+
+def test_a_device_subscribed_to_alerts_keeps_its_subscription_in_step_with_synced_places(
+    safety_site: str, devices: tuple[Any, Any]
+) -> None:
+    phone_context, laptop_context = devices
+    phone, laptop = phone_context.new_page(), laptop_context.new_page()
+    sign_in(phone, safety_site)
+    # The phone took alerts earlier (its browser holds the subscription's token, as after "알림 받기").
+    subscriber = Subscriber.objects.create(
+        channel=Subscriber.Channel.WEBPUSH,
+        endpoint="https://fcm.googleapis.com/fcm/send/phone",
+        contact_digest="phone-of-minji",
+        confirmed=True,
+    )
+    phone.evaluate(
+        "token => localStorage.setItem('sotong.safety.push', JSON.stringify({token}))", str(subscriber.token)
+    )
+    sign_in(laptop, safety_site)
+    save_place(laptop, "work", "yeoui")
+    laptop.wait_for_function(SYNCED)
+    phone.get_by_role("button", name="지금 동기화").click()
+    phone.locator("#place-list").get_by_text("직장 (여의동)").wait_for()
+    deadline = time.monotonic() + 10
+    while not subscriber.places.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [(p.label, p.dong.code if p.dong else None) for p in subscriber.places.all()] == [
+        ("직장", "yeoui")
+    ]
 
 
 def test_the_sync_screens_have_no_serious_axe_violation(
