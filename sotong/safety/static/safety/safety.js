@@ -466,7 +466,7 @@
   function pushPlaces(places) {
     return places.slice(-MAX_PLACES).map(function (p) { return { label: (S.labels[p.label] || p.label || "").slice(0, 40), lat: p.lat, lon: p.lon }; });
   }
-  // A device subscribed to alerts keeps its subscription's places in step with its places (changed here
+  // A device subscribed to alerts keeps its subscription's places and household in step with its own (changed here
   // or by a sync), through the subscription's own token.
   function updatePushPlaces() {
     var push = window.localStorage ? (function () { try { return JSON.parse(window.localStorage.getItem(PUSH_KEY) || "null"); } catch (e) { return null; } })() : null;
@@ -562,14 +562,12 @@
     setUpHousehold();
     setUpPush();
     setUpInstall();
-    document.addEventListener("sotong:safety-changed", function (event) {
-      if (event.detail && event.detail.what === "places") { updatePushPlaces(); }
-    });
+    document.addEventListener("sotong:safety-changed", updatePushPlaces);
     // The sync brought another device's changes: show them and recompute.
     document.addEventListener("sotong:safety-synced", function (event) {
       showPlaces();
       showHousehold();
-      if (event.detail && event.detail.places) { updatePushPlaces(); }
+      if (event.detail && (event.detail.places || event.detail.household)) { updatePushPlaces(); }
       if (lastQuery && data) {
         var extra = lastQuery.places.filter(function (p) { return !p.id; });
         render(loadPlaces().concat(extra), lastQuery.hazard);
