@@ -1,8 +1,14 @@
 """Intake benchmark: residents' messages stored per second through the real homepage form, and the
-time from stored to routed, on the embedded shape (SQLite, database task queue) and the scaled shape
-(PostgreSQL + Redis, RQ), each with one web server process and one worker process.
+time from stored to routed, on the embedded shape (SQLite, database task queue, one web process) and the
+scaled shape (PostgreSQL + Redis, RQ, --web-workers web processes), each with one worker process, with
+production settings (DEBUG off).
 
-    .venv/bin/python bench/intake.py [--requests 1200] [--concurrency 16] [--shapes sqlite,postgres]
+    .venv/bin/python bench/intake.py [--concurrency 16] [--shapes sqlite,postgres] [--web-workers 2]
+
+Per shape: a steady 15 messages/s with the worker running (time from stored to routed); then, with the
+worker stopped, a burst of 8 s from wrk (stored per second); then the worker again for 10 s (how fast it
+routes the backlog, from its first routed case to its last).
+Phase times are printed as they end, to stderr.
 
 Prints a table and writes bench/results/intake.json. Targets (issue 3): >= 200 stored/s, routing p95
 <= 50 ms from stored to routed.
@@ -325,7 +331,27 @@ def burst_with_wrk(base: str, seconds: int, connections: int) -> tuple[int, floa
     return int(done.group(1)), elapsed, int(bad.group(1)) if bad else 0
 
 
-def bench_shape(shape: str, requests: int, concurrency: int, web_workers: int) -> dict[str, object]:
+def stop_processes(processes: list[subprocess.Popen[bytes] | None]) -> None:
+    for process in processes:
+        if process is not None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        if process is not None:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def bench_shape(
+    shape: str,
+    requests: int,
+    concurrency: int,
+    web_workers: int,
+    *,
+    burst_for: int = 8,
+    drain_for: int = 10,
+) -> dict[str, object]:
     workdir = Path(tempfile.mkdtemp(prefix=f"sotong-bench-{shape}-"))
     env = prepare(shape, workdir)
     port = free_port()
@@ -347,37 +373,58 @@ def bench_shape(shape: str, requests: int, concurrency: int, web_workers: int) -
         stdout=web_log,
         stderr=subprocess.STDOUT,
     )
-    worker = None
+    worker_args = ["worker"] if shape == "postgres" else ["worker", "--interval", "0.02"]
+
+    def start_worker() -> subprocess.Popen[bytes]:
+        return sotong(*worker_args, env=env, stdout=worker_log, stderr=subprocess.STDOUT)
+
+    began = time.perf_counter()
+
+    def phase(name: str) -> None:
+        print(f"  {shape}: {name} done at {time.perf_counter() - began:.0f} s", file=sys.stderr, flush=True)
+
+    worker: subprocess.Popen[bytes] | None = start_worker()
     try:
         wait_up(base + "/healthz")
-        # Burst: stored per second (the worker is not running, so the web server has the CPU).
-        if shutil.which("wrk"):
-            client = "wrk"
-            requests, burst_seconds, burst_failures = burst_with_wrk(base, 10, concurrency)
-        else:
-            client = "httpx"
-            burst_seconds, burst_failures = asyncio.run(post_all(base, requests, concurrency))
-        stored = max_case_id(env)
-        worker_args = ["worker"] if shape == "postgres" else ["worker", "--interval", "0.02"]
-        worker = sotong(*worker_args, env=env, stdout=worker_log, stderr=subprocess.STDOUT)
-        drain_start = time.perf_counter()
-        backlog = wait_routed(env, 0, stored)
-        drain_seconds = time.perf_counter() - drain_start
+        # Warm up: the worker has loaded its routing model once these are routed.
+        since = max_case_id(env)
+        asyncio.run(post_all(base, 5, 1))
+        wait_routed(env, since, 5, timeout=120)
+        phase("warm-up")
         # Steady: a realistic rate with the worker running; time from stored to routed.
         since = max_case_id(env)
         steady_count = 150
         steady_seconds, steady_failures = asyncio.run(post_all(base, steady_count, 4, rate=15))
         latencies = wait_routed(env, since, steady_count)
+        phase("steady")
+        # Burst: stored per second, with the worker stopped so that the web server has the CPU.
+        stop_processes([worker])
+        worker = None
+        since = max_case_id(env)
+        if shutil.which("wrk"):
+            client = "wrk"
+            requests, burst_seconds, burst_failures = burst_with_wrk(base, burst_for, concurrency)
+        else:
+            client = "httpx"
+            burst_seconds, burst_failures = asyncio.run(post_all(base, requests, concurrency))
+        stored = max_case_id(env) - since
+        phase("burst")
+        # Backlog: how fast one worker routes what the burst left, measured over drain_for seconds.
+        worker = start_worker()
+        wait_routed(env, since, 1, timeout=60)  # the worker is up and routing
+        time.sleep(drain_for)
+        routed_at = sorted(
+            _as_datetime(row[0])
+            for row in _rows(
+                env, "SELECT routed_at FROM voice_case WHERE id > ? AND routed_at IS NOT NULL", (since,)
+            )
+        )
+        routed_count = len(routed_at)
+        # From the first routed to the last: the worker's start-up (loading the model) is not counted.
+        drain_seconds = (routed_at[-1] - routed_at[0]).total_seconds() if routed_count > 1 else 0.0
+        phase("backlog")
     finally:
-        for process in (web, worker):
-            if process is not None:
-                process.send_signal(signal.SIGTERM)
-        for process in (web, worker):
-            if process is not None:
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop_processes([web, worker])
         drop(env)
         shutil.rmtree(workdir, ignore_errors=True)
     return {
@@ -390,8 +437,8 @@ def bench_shape(shape: str, requests: int, concurrency: int, web_workers: int) -
         "concurrency": concurrency,
         "stored_per_second": round(requests / burst_seconds, 1),
         "failures": burst_failures + steady_failures,
-        "backlog_routed": len(backlog),
-        "backlog_routes_per_second": round(len(backlog) / drain_seconds, 1) if drain_seconds else None,
+        "backlog_routed": routed_count,
+        "backlog_routes_per_second": round((routed_count - 1) / drain_seconds, 1) if drain_seconds else None,
         "steady_rate_per_second": round(steady_count / steady_seconds, 1),
         "routing_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "routing_p95_ms": round(percentile(latencies, 0.95), 1) if latencies else None,
