@@ -1,33 +1,39 @@
 """The alert fan-out: who has a place in an alert's area, one notice each, sent on their channel.
 
-Matching. A subscriber matches when any of their places has a chosen dong of the alert (`place.dong in
-alert.dongs`), lies in one of its polygons, or within one of its circles. Polygons and circles are
-pre-filtered in SQL by their bounding box on the (lat, lon) index, then tested exactly in Python. An
-update or a cancellation also reaches everyone the earlier messages of its chain reached, so nobody is
-told of a warning and never told it ended. Only confirmed subscribers, and only alerts whose CAP status
-is in SAFETY_NOTIFY_STATUSES (Actual by default) and that have not expired.
+Matching. A confirmed subscriber matches when any of their places has a chosen dong of the alert
+(`place.dong in alert.dongs`), lies in one of its polygons, or within one of its circles. Polygons and
+circles are pre-filtered in SQL by their bounding box on the (lat, lon) index, then tested exactly in
+Python. An update or a cancellation also reaches everyone the earlier messages of its chain reached or
+were about to reach, so nobody is told of a warning and never told it ended. Only alerts whose CAP
+status is in SAFETY_NOTIFY_STATUSES (Actual by default), that are still published and have not expired.
 
-Ledger. Subscribers are taken in chunks; each chunk's `AlertNotice` rows are inserted first (unique per
-alert and subscriber, conflicts ignored), then only notices not yet delivered (and not failed for good)
-are sent. A fan-out run again after a crash therefore sends nobody twice, except the pushes in flight
-when it died (at least once, never a lost alert).
+Ledger. The matched subscribers are taken in chunks (by subscriber id); each chunk's `AlertNotice`
+rows are inserted first (unique per alert and subscriber, conflicts ignored). A chunk is sent by
+whoever takes it — the planning run itself, or (`enqueue_chunk`, what the task does) a
+`send_alert_chunk` task that any worker may run — and sending starts by claiming the chunk's notices
+that are not delivered, not failed for good and not held by another run: one UPDATE sets a random
+token and a lease (`claimed_until`), and only the notices carrying this run's token are sent. Two
+workers taking the same chunk, or a chunk run twice, therefore send nobody twice; a run that died
+leaves its claim to expire, after which a new run sends those notices (at least once, never lost).
 
 Sending. Web Push goes straight from here, concurrently, from one event loop and one keep-alive pool
-(connectors.webpush.adapter.PushSender): the outbox's row-per-message path with a task per message
-would cost far more than the minute 100,000 pushes are given. E-mail and SMS go through the outbox
-(`delivery_enqueue`, one delivery per notice, its own retries), in the subscriber's language.
+per run (connectors.webpush.adapter.PushSender): the outbox's row-per-message path with a task per
+message would cost far more than the minute 100,000 pushes are given. E-mail and SMS go through the
+outbox (`delivery_enqueue`, one delivery per notice, its own retries), in the subscriber's language.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -42,9 +48,13 @@ from sotong.safety.models import Alert, AlertNotice, Subscriber, SubscriberPlace
 logger = logging.getLogger(__name__)
 
 CHUNK = 5000
-# A run stops starting chunks after this long and the task continues in a fresh run (the ledger makes
-# that safe): RQ kills an urgent job at 120 s (RQ_QUEUES["urgent"]["DEFAULT_TIMEOUT"]).
+# A run stops starting chunks (a chunk run stops starting pushes) after this long and the task continues
+# in a fresh run (the ledger makes that safe): RQ kills an urgent job at 120 s
+# (RQ_QUEUES["urgent"]["DEFAULT_TIMEOUT"]).
 TIME_BUDGET = 90.0
+# How long a run holds the notices it claimed: longer than a chunk run can last (its time budget, the
+# last requests' timeouts), so that a claim runs out only when its run is gone.
+CLAIM_SECONDS = 300
 PERMANENT = "permanent: "
 BODY_CHARS = 240
 
@@ -58,12 +68,16 @@ class FanoutReport:
     failed: int = 0
     gone: int = 0
     skipped: str = ""
+    chunks: int = 0
     match_seconds: float = 0.0
     seconds: float = 0.0
     unfinished: bool = False
 
     def count(self, channel: str, n: int = 1) -> None:
         self.sent[channel] = self.sent.get(channel, 0) + n
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 # Matching --------------------------------------------------------------------------------------------
@@ -121,7 +135,9 @@ def matching_subscriber_ids(alert: Alert) -> set[int]:
     dong_ids = list(alert.dongs.values_list("pk", flat=True))
     if dong_ids:
         ids.update(
-            SubscriberPlace.objects.filter(dong_id__in=dong_ids).values_list("subscriber_id", flat=True)
+            SubscriberPlace.objects.filter(dong_id__in=dong_ids, subscriber__confirmed=True).values_list(
+                "subscriber_id", flat=True
+            )
         )
     for shape in alert.areas or []:
         if not isinstance(shape, dict):
@@ -132,7 +148,11 @@ def matching_subscriber_ids(alert: Alert) -> set[int]:
         min_lat, max_lat, min_lon, max_lon = box
         candidates = (
             SubscriberPlace.objects.filter(
-                lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon
+                lat__gte=min_lat,
+                lat__lte=max_lat,
+                lon__gte=min_lon,
+                lon__lte=max_lon,
+                subscriber__confirmed=True,
             )
             .values_list("subscriber_id", "lat", "lon")
             .iterator(chunk_size=CHUNK)
@@ -141,10 +161,12 @@ def matching_subscriber_ids(alert: Alert) -> set[int]:
     if alert.msg_type in ("Update", "Cancel"):
         earlier = chain_of(alert)
         if earlier:
+            # Delivered or still to be sent: the earlier message's chunks stop once it is superseded
+            # or cancelled (skip_reason), so this message is the one its pending notices get.
             ids.update(
-                AlertNotice.objects.filter(alert_id__in=earlier, delivered_at__isnull=False).values_list(
-                    "subscriber_id", flat=True
-                )
+                AlertNotice.objects.filter(alert_id__in=earlier, subscriber__confirmed=True)
+                .exclude(failed__startswith=PERMANENT)
+                .values_list("subscriber_id", flat=True)
             )
     return ids
 
@@ -240,7 +262,10 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
 
 def skip_reason(alert: Alert, *, now: Any = None) -> str:
     now = now or timezone.now()
-    if alert.state not in (Alert.State.PUBLISHED, Alert.State.CANCELLED):
+    if alert.state in (Alert.State.CANCELLED, Alert.State.SUPERSEDED):
+        # The later message reaches everyone this one reached or was about to (matching_subscriber_ids).
+        return f"the alert was {alert.state} meanwhile; the later message goes out instead"
+    if alert.state != Alert.State.PUBLISHED:
         return f"the alert is {alert.state}, not published"
     if alert.status not in settings.SAFETY_NOTIFY_STATUSES:
         return f"CAP status {alert.status} is not sent to residents (SAFETY_NOTIFY_STATUSES)"
@@ -251,15 +276,67 @@ def skip_reason(alert: Alert, *, now: Any = None) -> str:
     return ""
 
 
+def _due(alert_id: int, first: int, last: int, *, now: datetime) -> QuerySet[AlertNotice]:
+    """A chunk's notices still to send: not delivered, not failed for good, not held by a live run."""
+    return (
+        AlertNotice.objects.filter(
+            alert_id=alert_id, subscriber_id__gte=first, subscriber_id__lte=last, delivered_at__isnull=True
+        )
+        .exclude(failed__startswith=PERMANENT)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    )
+
+
+class _Sending:
+    """What sending one alert needs, made once per run: its message in each language, an event loop
+    and, with Web Push on, a push sender with its keep-alive connections."""
+
+    def __init__(self, alert: Alert, sender_factory: Any = None) -> None:
+        self.alert = alert
+        self.tag = f"alert-{_root_id(alert)}"
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.payloads: dict[str, bytes] = {}
+        self.loop = new_event_loop()
+        self.sender: PushSender | None = None
+        if settings.WEBPUSH_ENABLED and settings.WEBPUSH_VAPID_PRIVATE_KEY:
+            self.sender = (sender_factory or _default_sender)()
+            self.loop.run_until_complete(self.sender.__aenter__())
+
+    def message(self, language: str) -> dict[str, Any]:
+        if language not in self.messages:
+            self.messages[language] = message_for(self.alert, language, tag=self.tag)
+            self.payloads[language] = payload_bytes(self.messages[language])
+        return self.messages[language]
+
+    def payload(self, language: str) -> bytes:
+        if language not in self.payloads:
+            self.message(language)
+        return self.payloads[language]
+
+    def close(self) -> None:
+        try:
+            if self.sender is not None:
+                self.loop.run_until_complete(self.sender.__aexit__(None, None, None))
+        finally:
+            self.loop.close()
+
+
+def _default_sender() -> PushSender:
+    return PushSender(configured_signer(), concurrency=settings.WEBPUSH_CONCURRENCY)
+
+
 def fan_out(
     *,
     alert: Alert,
     chunk_size: int | None = None,
     sender_factory: Any = None,
     time_budget: float | None = None,
+    enqueue_chunk: Callable[[int, int], None] | None = None,
 ) -> FanoutReport:
-    """Notify everyone concerned who has not been notified yet. `unfinished` in the report: the time
-    budget ran out with subscribers left, and the caller should run it again."""
+    """Notify everyone concerned who has not been notified yet: write each chunk's notices, then send
+    the chunk here or, with `enqueue_chunk(first, last)`, hand it on (a lone chunk is sent here all the
+    same). `unfinished` in the report: the time budget ran out with subscribers left, and the caller
+    should run it again."""
     report = FanoutReport(alert_id=alert.pk)
     reason = skip_reason(alert)
     if reason:
@@ -270,39 +347,37 @@ def fan_out(
     ids = sorted(matching_subscriber_ids(alert))
     report.matched = len(ids)
     report.match_seconds = round(time.perf_counter() - started, 3)
-    tag = f"alert-{_root_id(alert)}"
-    messages: dict[str, dict[str, Any]] = {}
-    payloads: dict[str, bytes] = {}
-    webpush_on = bool(settings.WEBPUSH_ENABLED and settings.WEBPUSH_VAPID_PRIVATE_KEY)
-
-    def message(language: str) -> dict[str, Any]:
-        if language not in messages:
-            messages[language] = message_for(alert, language, tag=tag)
-            payloads[language] = payload_bytes(messages[language])
-        return messages[language]
-
-    loop = new_event_loop()
-    sender: PushSender | None = None
+    chunks = list(_chunks(ids, chunk_size or CHUNK))
+    hand_on = enqueue_chunk is not None and len(chunks) > 1
+    budget = TIME_BUDGET if time_budget is None else time_budget
+    sending: _Sending | None = None
     try:
-        if webpush_on:
-            sender = (sender_factory or _default_sender)()
-            loop.run_until_complete(sender.__aenter__())
-        budget = TIME_BUDGET if time_budget is None else time_budget
-        for index, chunk in enumerate(_chunks(ids, chunk_size or CHUNK)):
+        for index, chunk in enumerate(chunks):
             # At least one chunk per run, so a continuation always makes progress.
             if index and time.perf_counter() - started > budget:
                 report.unfinished = True
                 break
-            _fan_out_chunk(alert, chunk, report, message, payloads, loop, sender)
+            first, last = chunk[0], chunk[-1]
+            AlertNotice.objects.bulk_create(
+                [AlertNotice(alert=alert, subscriber_id=sid) for sid in chunk], ignore_conflicts=True
+            )
+            if hand_on:
+                assert enqueue_chunk is not None
+                if _due(alert.pk, first, last, now=timezone.now()).exists():
+                    enqueue_chunk(first, last)
+                    report.chunks += 1
+                continue
+            sending = sending or _Sending(alert, sender_factory)
+            _send_chunk(alert, first, last, report, sending)
     finally:
-        if sender is not None:
-            loop.run_until_complete(sender.__aexit__(None, None, None))
-        loop.close()
+        if sending is not None:
+            sending.close()
     report.seconds = round(time.perf_counter() - started, 3)
     logger.info(
-        "alert %s fanned out: %s matched, %s notices, sent %s, %s failed, %s gone",
+        "alert %s fanned out: %s matched, %s chunks handed on, %s notices, sent %s, %s failed, %s gone",
         alert.pk,
         report.matched,
+        report.chunks,
         report.notices,
         report.sent,
         report.failed,
@@ -311,65 +386,107 @@ def fan_out(
     return report
 
 
-def _default_sender() -> PushSender:
-    return PushSender(configured_signer(), concurrency=settings.WEBPUSH_CONCURRENCY)
+def send_chunk(
+    *, alert: Alert, first: int, last: int, sender_factory: Any = None, time_budget: float | None = None
+) -> FanoutReport:
+    """Send one chunk's notices (subscribers `first`..`last`) that are due and held by no other run.
+    `unfinished`: the time budget ran out before every push had started; those notices are released
+    and the caller should run the chunk again."""
+    report = FanoutReport(alert_id=alert.pk)
+    reason = skip_reason(alert)
+    if reason:
+        report.skipped = reason
+        return report
+    started = time.perf_counter()
+    sending = _Sending(alert, sender_factory)
+    try:
+        _send_chunk(alert, first, last, report, sending, time_budget=time_budget)
+    finally:
+        sending.close()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
 
 
-def _fan_out_chunk(
+def _send_chunk(
     alert: Alert,
-    chunk: list[int],
+    first: int,
+    last: int,
     report: FanoutReport,
-    message: Any,
-    payloads: dict[str, bytes],
-    loop: Any,
-    sender: PushSender | None,
+    sending: _Sending,
+    *,
+    time_budget: float | None = None,
 ) -> None:
-    confirmed = list(Subscriber.objects.filter(pk__in=chunk, confirmed=True).values_list("pk", flat=True))
-    AlertNotice.objects.bulk_create(
-        [AlertNotice(alert=alert, subscriber_id=sid) for sid in confirmed], ignore_conflicts=True
+    deadline = time.monotonic() + (TIME_BUDGET if time_budget is None else time_budget)
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    claimed = _due(alert.pk, first, last, now=now).update(
+        claim=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
     )
-    due = dict(
-        AlertNotice.objects.filter(alert=alert, subscriber_id__in=confirmed, delivered_at__isnull=True)
-        .exclude(failed__startswith=PERMANENT)
-        .values_list("subscriber_id", "pk")
-    )
-    report.notices += len(due)
-    if not due:
+    if not claimed:
         return
-    pushes: list[Push] = []
-    handed: list[int] = []
-    refused: dict[str, list[int]] = {}
-    by_contact: list[int] = []
-    # Plain rows for the many browsers; model instances (decrypting the contact) only for e-mail and SMS.
-    rows = Subscriber.objects.filter(pk__in=list(due)).values_list(
-        "pk", "channel", "endpoint", "p256dh", "auth", "language"
+    rows = AlertNotice.objects.filter(
+        alert_id=alert.pk, subscriber_id__gte=first, subscriber_id__lte=last, claim=token
+    ).values_list(
+        "pk",
+        "subscriber_id",
+        "subscriber__channel",
+        "subscriber__endpoint",
+        "subscriber__p256dh",
+        "subscriber__auth",
+        "subscriber__language",
     )
-    for pk, channel, endpoint, p256dh, auth, language in rows:
+    pushes: list[Push] = []
+    subscriber_of: dict[int, int] = {}
+    by_contact: dict[int, int] = {}
+    refused: list[int] = []
+    ttl = settings.WEBPUSH_TTL
+    topic = sending.tag[:32]
+    for notice, subscriber_id, channel, endpoint, p256dh, auth, language in rows:
+        subscriber_of[notice] = subscriber_id
         if channel != Subscriber.Channel.WEBPUSH:
-            by_contact.append(pk)
-            continue
-        if sender is None:
-            refused.setdefault("the webpush channel is not enabled", []).append(due[pk])
-            continue
-        text = message(language)
-        pushes.append(
-            Push(
-                key=due[pk],
-                endpoint=endpoint,
-                p256dh=p256dh,
-                auth=auth,
-                data=payloads[language],
-                ttl=settings.WEBPUSH_TTL,
-                urgency="high",
-                topic=str(text["tag"])[:32],
+            by_contact[subscriber_id] = notice
+        elif sending.sender is None:
+            refused.append(notice)
+        else:
+            pushes.append(
+                Push(
+                    key=notice,
+                    endpoint=endpoint,
+                    p256dh=p256dh,
+                    auth=auth,
+                    data=sending.payload(language),
+                    ttl=ttl,
+                    urgency="high",
+                    topic=topic,
+                )
             )
+    report.notices += len(subscriber_of)
+    handed = _hand_to_outbox(alert, by_contact, report, sending)
+    if handed:
+        # Handed to the outbox, which retries and records its own delivery.
+        AlertNotice.objects.filter(pk__in=handed).update(delivered_at=timezone.now())
+    if refused:
+        AlertNotice.objects.filter(pk__in=refused).update(
+            failed=PERMANENT + "the webpush channel is not enabled", claimed_until=None
         )
-    subscribers = Subscriber.objects.filter(pk__in=by_contact).only(
+        report.failed += len(refused)
+    if pushes and sending.sender is not None:
+        results = sending.loop.run_until_complete(sending.sender.send_all(pushes, deadline=deadline))
+        _record(results, report, subscriber_of=subscriber_of)
+
+
+def _hand_to_outbox(
+    alert: Alert, by_contact: dict[int, int], report: FanoutReport, sending: _Sending
+) -> list[int]:
+    """E-mail and SMS notices become outbox deliveries (model instances here: the contact is encrypted)."""
+    handed: list[int] = []
+    if not by_contact:
+        return handed
+    subscribers = Subscriber.objects.filter(pk__in=list(by_contact)).only(
         "pk", "channel", "contact", "language", "token"
     )
     for subscriber in subscribers:
-        notice_id = due[subscriber.pk]
-        text = message(subscriber.language)
+        text = sending.message(subscriber.language)
         if subscriber.channel == Subscriber.Channel.EMAIL:
             delivery_enqueue(
                 channel="email",
@@ -378,7 +495,6 @@ def _fan_out_chunk(
                 subject=text["title"],
                 payload={"subject": text["title"], "text": _email_text(alert, text, subscriber)},
             )
-            handed.append(notice_id)
             report.count("email")
         elif subscriber.channel == Subscriber.Channel.SMS:
             delivery_enqueue(
@@ -387,18 +503,11 @@ def _fan_out_chunk(
                 recipient=subscriber.contact,
                 payload={"text": _sms_text(text, subscriber.language), "purpose": "safety_alert"},
             )
-            handed.append(notice_id)
             report.count("sms")
-    now = timezone.now()
-    if handed:
-        # Handed to the outbox, which retries and records its own delivery.
-        AlertNotice.objects.filter(pk__in=handed).update(delivered_at=now)
-    for detail, notice_ids in refused.items():
-        AlertNotice.objects.filter(pk__in=notice_ids).update(failed=(PERMANENT + detail)[:200])
-        report.failed += len(notice_ids)
-    if pushes and sender is not None:
-        results: list[PushResult] = loop.run_until_complete(sender.send_all(pushes))
-        _record(results, report, subscriber_of={notice: sid for sid, notice in due.items()})
+        else:
+            continue
+        handed.append(by_contact[subscriber.pk])
+    return handed
 
 
 def _record(results: list[PushResult], report: FanoutReport, *, subscriber_of: dict[int, int]) -> None:
@@ -419,5 +528,10 @@ def _record(results: list[PushResult], report: FanoutReport, *, subscriber_of: d
             detail = (PERMANENT if result.permanent else "") + result.detail
             failures.setdefault(detail[:200], []).append(result.key)
     for detail, keys in failures.items():
-        AlertNotice.objects.filter(pk__in=keys).update(failed=detail)
+        # Released: a later run tries a temporary failure again.
+        AlertNotice.objects.filter(pk__in=keys).update(failed=detail, claimed_until=None)
         report.failed += len(keys)
+    unsent = [r.key for r in results if r.outcome == "unsent"]
+    if unsent:
+        AlertNotice.objects.filter(pk__in=unsent).update(claimed_until=None)
+        report.unfinished = True

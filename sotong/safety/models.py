@@ -444,6 +444,10 @@ class AlertNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     failed = models.CharField(max_length=200, blank=True)
+    # The run sending this notice holds it until then (a random token), so that two workers taking
+    # the same chunk never both send it; a claim left by a worker that died expires.
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

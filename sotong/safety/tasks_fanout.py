@@ -1,10 +1,15 @@
-"""The alert fan-out as a task: enqueued by the alerts service when an alert is published."""
+"""The alert fan-out as tasks: `fan_out_alert` (enqueued by the alerts service when an alert is
+published) matches the subscribers, writes the ledger's notices and enqueues one `send_alert_chunk` per
+chunk, so that every worker on the urgent queue sends a share of a large alert at once."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django_tasks import task
 
-from sotong.safety.fanout import fan_out
+from sotong.core.queue import enqueue_on_commit
+from sotong.safety.fanout import fan_out, send_chunk
 from sotong.safety.models import Alert
 
 
@@ -13,19 +18,24 @@ def fan_out_alert(alert_id: int) -> dict[str, object]:
     alert = Alert.objects.filter(pk=alert_id).first()
     if alert is None:
         return {"alert_id": alert_id, "skipped": "the alert no longer exists"}
-    report = fan_out(alert=alert)
+    report = fan_out(alert=alert, enqueue_chunk=partial(_enqueue_chunk, alert_id))
     if report.unfinished:
-        # Continue in a new run: the ledger skips everyone already notified.
+        # Continue in a new run: the ledger skips everyone already notified or being notified.
         fan_out_alert.enqueue(alert_id=alert_id)
-    return {
-        "alert_id": report.alert_id,
-        "matched": report.matched,
-        "notices": report.notices,
-        "sent": report.sent,
-        "failed": report.failed,
-        "gone": report.gone,
-        "skipped": report.skipped,
-        "match_seconds": report.match_seconds,
-        "seconds": report.seconds,
-        "unfinished": report.unfinished,
-    }
+    return report.as_dict()
+
+
+@task(queue_name="urgent")
+def send_alert_chunk(alert_id: int, first: int, last: int) -> dict[str, object]:
+    alert = Alert.objects.filter(pk=alert_id).first()
+    if alert is None:
+        return {"alert_id": alert_id, "skipped": "the alert no longer exists"}
+    report = send_chunk(alert=alert, first=first, last=last)
+    if report.unfinished:
+        # Out of time with pushes not started (their notices were released): the rest in a new run.
+        send_alert_chunk.enqueue(alert_id=alert_id, first=first, last=last)
+    return {**report.as_dict(), "first": first, "last": last}
+
+
+def _enqueue_chunk(alert_id: int, first: int, last: int) -> None:
+    enqueue_on_commit(send_alert_chunk, alert_id=alert_id, first=first, last=last)
