@@ -422,6 +422,22 @@ def _existing(sender: str, identifier: str) -> Alert | None:
     return Alert.objects.filter(sender=sender, identifier=identifier).first()
 
 
+def alerts_uploaded(*, name: str, report: Any, by: Any, request: Any = None) -> None:
+    """Record who uploaded which file in the back office and what it brought."""
+    audit_record(
+        action="safety.alerts_uploaded",
+        actor=by,
+        detail={
+            "file": name[:200],
+            "created": report.created[:50],
+            "unchanged": len(report.unchanged),
+            "skipped": report.skipped,
+            "refused": len(report.refused),
+        },
+        request=request,
+    )
+
+
 def cap_import(*, data: bytes, origin: str) -> ImportResult:
     """Store one outside CAP document (raises `CapError` with the reason when it is refused).
     The same document again changes nothing."""

@@ -24,6 +24,8 @@ from wagtail.admin.menu import MenuItem
 from sotong.core.models import AuditEvent
 from sotong.organisation.models import Dong
 from sotong.safety import selectors_alerts, services_alerts
+from sotong.safety.cap.sources import import_data
+from sotong.safety.cap.validate import MAX_BYTES as CAP_MAX_BYTES
 from sotong.safety.choices import Hazard
 from sotong.safety.models import Alert, Facility
 from sotong.safety.services_alerts import AlertDraft, AlertRefused, is_safety_office
@@ -195,8 +197,52 @@ def _map_context() -> dict[str, Any]:
     }
 
 
+class CapUploadForm(forms.Form):
+    document = forms.FileField(
+        label=gettext_lazy("CAP 문서 또는 특보·재난문자 API 응답 파일"),
+        help_text=gettext_lazy(
+            "CAP 1.2 XML, 기상청 특보 또는 재난문자 API의 JSON/XML 응답. 피드는 주소로 가져옵니다."
+        ),
+    )
+
+    def clean_document(self) -> Any:
+        upload = self.cleaned_data["document"]
+        if upload.size > CAP_MAX_BYTES:
+            raise forms.ValidationError(_("파일이 너무 큽니다."))
+        return upload
+
+
 def index(request: HttpRequest) -> HttpResponse:
     _require(request)
+    return _index(request, CapUploadForm())
+
+
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    """A CAP document or a Korean alert API response uploaded by the safety office, imported as the
+    scheduler's feed polling would import it (the same document twice changes nothing)."""
+    _require(request)
+    form = CapUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _index(request, form)
+    document = form.cleaned_data["document"]
+    name = str(document.name or "upload")
+    report = import_data(bytes(document.read()), where=f"upload:{name[:100]}")
+    services_alerts.alerts_uploaded(name=name, report=report, by=request.user, request=request)
+    if report.created or report.unchanged or report.skipped:
+        messages.success(
+            request,
+            _("가져온 특보 %(created)d건, 이미 있던 특보 %(unchanged)d건, 다른 지역 %(skipped)d건.")
+            % {"created": len(report.created), "unchanged": len(report.unchanged), "skipped": report.skipped},
+        )
+    for where, reason in report.refused[:20]:
+        messages.error(
+            request, _("가져오지 못했습니다 (%(where)s): %(reason)s") % {"where": where, "reason": reason}
+        )
+    return redirect("safety_alerts_admin:index")
+
+
+def _index(request: HttpRequest, upload_form: CapUploadForm) -> HttpResponse:
     return TemplateResponse(
         request,
         "safety/admin/alerts/index.html",
@@ -206,7 +252,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "pending": list(selectors_alerts.awaiting_approval()),
             "alerts": list(selectors_alerts.alerts_for_staff()[:100]),
             "imported": list(selectors_alerts.imported_alerts()[:30]),
+            "upload_form": upload_form,
         },
+        status=400 if upload_form.is_bound else 200,
     )
 
 
@@ -321,6 +369,7 @@ app_name = "safety_alerts_admin"
 urlpatterns = [
     path("", index, name="index"),
     path("new/", create, name="create"),
+    path("upload/", upload, name="upload"),
     path("<int:pk>/", detail, name="detail"),
     path("<int:pk>/edit/", edit, name="edit"),
     path("<int:pk>/act/", act, name="act"),

@@ -116,12 +116,32 @@ def _kind(data: bytes) -> str:
 
 def import_source(source: str, *, fmt: str = "auto") -> ImportReport:
     """Import one document, feed or API response; bad items are refused one by one with their reason."""
-    from sotong.safety.services_alerts import external_import
-
     report = ImportReport()
-    where = redact(source)
     try:
         data = read_source(source)
+    except CapError as exc:
+        report.refused.append((redact(source), exc.reason))
+        return report
+    return import_data(data, where=redact(source), fmt=fmt, feed_base=source, report=report)
+
+
+def import_data(
+    data: bytes,
+    *,
+    where: str,
+    fmt: str = "auto",
+    feed_base: str | None = None,
+    report: ImportReport | None = None,
+) -> ImportReport:
+    """Import bytes already read (a file, an upload, a fetched response). A feed's links are fetched
+    only when the feed itself came from a URL (`feed_base`), and only on that URL's host."""
+    from sotong.safety.services_alerts import external_import
+
+    report = report or ImportReport()
+    if len(data) > MAX_BYTES:
+        report.refused.append((where, f"larger than {MAX_BYTES} bytes"))
+        return report
+    try:
         kind = _kind(data) if fmt == "auto" else {"kma": "korean", "disaster-msg": "korean"}.get(fmt, fmt)
     except CapError as exc:
         report.refused.append((where, exc.reason))
@@ -129,13 +149,16 @@ def import_source(source: str, *, fmt: str = "auto") -> ImportReport:
     if kind == "cap":
         _import_cap(data, where, report)
     elif kind == "feed":
+        if feed_base is None or not is_url(feed_base):
+            report.refused.append((where, "a feed's links are fetched only for a feed imported by its URL"))
+            return report
         try:
             root = read_xml(data)
         except CapError as exc:
             report.refused.append((where, exc.reason))
             return report
-        for link in feed_links(root, base=source):
-            if not _same_host(link, source):
+        for link in feed_links(root, base=feed_base):
+            if not _same_host(link, feed_base):
                 report.refused.append((redact(link), "not on the feed's host"))
                 continue
             try:
