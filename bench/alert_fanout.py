@@ -230,7 +230,7 @@ def bench_shape(shape: str, count: int, worker_count: int) -> dict[str, Any]:
         import django
 
         django.setup()
-        worker_args = ["worker"] if shape == "postgres" else ["worker", "--interval", "0.05"]
+        worker_args = ["worker"]
         for number in range(worker_count):
             log = (RESULTS / f"alert_fanout-{shape}-worker{number + 1}.log").open("w")
             workers.append(
