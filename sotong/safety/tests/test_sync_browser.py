@@ -181,6 +181,35 @@ def test_signing_out_can_forget_the_devices_copy(safety_site: str, devices: tupl
     assert phone.evaluate("document.activeElement.id") == "sync-email"
 
 
+SLOW_SYNCS = """() => {
+  const original = window.fetch;
+  window.fetch = (url, options) => String(url).includes('/sync/data') && options && options.method === 'POST'
+    ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => original(url, options))
+    : original(url, options);
+}"""
+
+
+def test_a_sync_under_way_when_signing_out_and_forgetting_brings_nothing_back(
+    safety_site: str, devices: tuple[Any, Any]
+) -> None:
+    phone = devices[0].new_page()
+    phone.goto(safety_site + "/safety/")
+    save_place(phone, "parents", "yeoui")
+    sign_in(phone, safety_site)
+    phone.wait_for_function(SYNCED)
+    # The network is slow: a sync is still under way when the resident signs out and forgets.
+    phone.evaluate(SLOW_SYNCS)
+    phone.get_by_role("button", name="지금 동기화").click()
+    phone.get_by_label("로그아웃할 때 이 기기에 저장된 장소와 가구 정보도 지우기", exact=False).check()
+    phone.get_by_role("button", name="이 기기에서 로그아웃").click()
+    forgotten = phone.get_by_text("이 기기에서 로그아웃하고, 이 기기에 저장된 장소와 가구 정보를 지웠습니다.")
+    forgotten.wait_for()
+    # The slow sync's answer arrives afterwards and changes nothing.
+    phone.wait_for_timeout(2500)
+    assert forgotten.is_visible()
+    assert place_texts(phone) == []
+
+
 def test_a_device_subscribed_to_alerts_keeps_its_subscription_in_step_with_synced_places(
     safety_site: str, devices: tuple[Any, Any]
 ) -> None:

@@ -22,6 +22,11 @@
   var signedOutBox = document.getElementById("sync-signed-out");
   var signedInBox = document.getElementById("sync-signed-in");
   var inFlight = false;
+  // The sync under way (resolved when none is), and a counter that signing out or deleting the account
+  // moves on: an answer to a sync sent before then is stale and must not bring places back.
+  var running = Promise.resolve();
+  var epoch = 0;
+  var leaving = false;
   var again = false;
   var changes = 0;
 
@@ -143,6 +148,7 @@
   }
 
   function signedOutHere(message) {
+    leaving = false;
     setState({ on: false, dirty: false, devices: 0 });
     show();
     say(message);
@@ -150,14 +156,16 @@
 
   function sync(manual) {
     var st = state();
-    if (!st.on) { return Promise.resolve(); }
-    if (inFlight) { again = true; return Promise.resolve(); }
+    if (!st.on || leaving) { return Promise.resolve(); }
+    if (inFlight) { again = true; return running; }
     if (!navigator.onLine) { setState({ dirty: true }); say(S.offline); return Promise.resolve(); }
     inFlight = true;
+    var mine = epoch;
     var sent = changes;
     if (manual) { say(S.syncing); }
     var payload = { places: localPlaces(), household: localHousehold() };
-    return post(U.sync_data, payload).then(answer).then(function (got) {
+    running = post(U.sync_data, payload).then(answer).then(function (got) {
+      if (mine !== epoch) { return; }
       if (got.status === 401) { signedOutHere(S.signed_out_elsewhere); return; }
       if (!got.ok) { setState({ dirty: true }); say(got.body.error || S.failed); return; }
       var newer = merge(got.body, payload);
@@ -166,13 +174,24 @@
       if (manual) { say(S.done); }
       if (newer || changes !== sent) { again = true; }
     }).catch(function () {
+      if (mine !== epoch) { return; }
       setState({ dirty: true });
       say(navigator.onLine ? S.failed : S.offline);
     }).then(function () {
       inFlight = false;
+      if (mine !== epoch) { again = false; return undefined; }
       if (again) { again = false; if (state().dirty) { return sync(false); } }
       return undefined;
     });
+    return running;
+  }
+
+  // Signing out or deleting: let the sync under way finish (unless its answer is to be thrown away),
+  // then stop every later one until the device is signed out.
+  function leave(keepRunning) {
+    var before = keepRunning ? running : Promise.resolve();
+    leaving = true;
+    return before.then(function () { epoch += 1; });
   }
 
   // Is this device signed in? (The cookie is HttpOnly: the server says.) Offline, the last answer stands.
@@ -205,8 +224,9 @@
     document.getElementById("sync-now").addEventListener("click", function () { sync(true); });
     document.getElementById("sync-sign-out").addEventListener("click", function () {
       var forget = document.getElementById("sync-forget").checked;
-      // Whatever this device has not sent yet goes first, unless the resident wants it gone.
-      var first = forget ? Promise.resolve() : sync(false);
+      // Whatever this device has not sent yet goes first, unless the resident wants it gone; a sync
+      // still under way when they want it gone is ignored, so it cannot bring the places back.
+      var first = forget ? leave(false) : sync(false).then(function () { return leave(true); });
       first.then(function () { return post(U.sync_sign_out, {}).then(answer); }).then(function (got) {
         var message = got.body.message || "";
         if (forget) {
@@ -218,7 +238,7 @@
         }
         signedOutHere(message);
         document.getElementById("sync-email").focus();
-      }).catch(function () { say(S.failed); });
+      }).catch(function () { leaving = false; say(S.failed); });
     });
     var deleteButton = document.getElementById("sync-delete");
     var confirmBox = document.getElementById("sync-delete-confirm");
@@ -230,12 +250,12 @@
     });
     document.getElementById("sync-delete-no").addEventListener("click", function () { closeConfirm(); deleteButton.focus(); });
     document.getElementById("sync-delete-yes").addEventListener("click", function () {
-      post(U.sync_delete, {}).then(answer).then(function (got) {
-        if (!got.ok && got.status !== 401) { say(got.body.error || S.failed); return; }
+      leave(false).then(function () { return post(U.sync_delete, {}).then(answer); }).then(function (got) {
+        if (!got.ok && got.status !== 401) { leaving = false; say(got.body.error || S.failed); return; }
         closeConfirm();
         signedOutHere(got.body.message || S.signed_out_elsewhere);
         document.getElementById("sync-email").focus();
-      }).catch(function () { say(S.failed); });
+      }).catch(function () { leaving = false; say(S.failed); });
     });
   }
 
