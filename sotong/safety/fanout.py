@@ -276,6 +276,31 @@ def skip_reason(alert: Alert, *, now: Any = None) -> str:
     return ""
 
 
+# A notice still unsent this long after it was written, and held by no live run, belongs to a fan-out
+# that stopped (a worker died with its chunk, a push service failed for a while): the sweep runs the
+# fan-out again. Claims last CLAIM_SECONDS, so nothing live is older. After RESUME_WITHIN (the pushes'
+# TTL) a late notice would be pointless.
+RESUME_AFTER = timedelta(seconds=CLAIM_SECONDS)
+RESUME_WITHIN = timedelta(hours=6)
+
+
+def stalled_alert_ids(*, now: datetime | None = None) -> list[int]:
+    """Alerts with notices that nobody is sending and that are due (see RESUME_AFTER)."""
+    now = now or timezone.now()
+    return sorted(
+        set(
+            AlertNotice.objects.filter(
+                delivered_at__isnull=True,
+                created_at__lt=now - RESUME_AFTER,
+                created_at__gte=now - RESUME_WITHIN,
+            )
+            .exclude(failed__startswith=PERMANENT)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .values_list("alert_id", flat=True)
+        )
+    )
+
+
 def _due(alert_id: int, first: int, last: int, *, now: datetime) -> QuerySet[AlertNotice]:
     """A chunk's notices still to send: not delivered, not failed for good, not held by a live run."""
     return (

@@ -9,7 +9,7 @@ from functools import partial
 from django_tasks import task
 
 from sotong.core.queue import enqueue_on_commit
-from sotong.safety.fanout import fan_out, send_chunk
+from sotong.safety.fanout import fan_out, send_chunk, skip_reason, stalled_alert_ids
 from sotong.safety.models import Alert
 
 
@@ -39,3 +39,15 @@ def send_alert_chunk(alert_id: int, first: int, last: int) -> dict[str, object]:
 
 def _enqueue_chunk(alert_id: int, first: int, last: int) -> None:
     enqueue_on_commit(send_alert_chunk, alert_id=alert_id, first=first, last=last)
+
+
+@task()
+def resume_fan_outs() -> list[int]:
+    """Run again the fan-outs that stopped with notices unsent (a worker died holding a chunk, a push
+    service failed for a while): the ledger and the claims make that safe, and nobody gets one twice."""
+    resumed = []
+    for alert in Alert.objects.filter(pk__in=stalled_alert_ids()):
+        if not skip_reason(alert):
+            fan_out_alert.enqueue(alert_id=alert.pk)
+            resumed.append(alert.pk)
+    return resumed
