@@ -9,7 +9,6 @@ the resident uses (the request's `language`).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sotong.connectors.webpush.vapid import application_server_key
 from sotong.core.ratelimit import Limit, allow
+from sotong.safety.json_body import json_object
 from sotong.safety.models import Subscriber
 from sotong.safety.services_subscribers import (
     SubscriptionInvalid,
@@ -41,15 +41,7 @@ MAX_BODY = 16 * 1024
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
-    if len(request.body) > MAX_BODY:
-        raise SubscriptionInvalid(_("보낸 내용이 너무 큽니다."))
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SubscriptionInvalid(_("보낸 내용을 읽을 수 없습니다.")) from exc
-    if not isinstance(data, dict):
-        raise SubscriptionInvalid(_("보낸 내용을 읽을 수 없습니다."))
-    return data
+    return json_object(request, max_bytes=MAX_BODY, invalid=SubscriptionInvalid)
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:

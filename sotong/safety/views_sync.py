@@ -9,7 +9,6 @@ every write; the GET of `sync/data` sets the CSRF cookie the page's JavaScript s
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sotong.core.ratelimit import Limit, allow
+from sotong.safety.json_body import json_object
 from sotong.safety.models import SyncDevice
 from sotong.safety.selectors_sync import device_for, sync_state
 from sotong.safety.services_sync import (
@@ -52,15 +52,7 @@ def _error(message: str, status: int = 400) -> JsonResponse:
 
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
-    if len(request.body) > MAX_BODY:
-        raise SyncInvalid(_("보낸 내용이 너무 큽니다."))
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SyncInvalid(_("보낸 내용을 읽을 수 없습니다.")) from exc
-    if not isinstance(data, dict):
-        raise SyncInvalid(_("보낸 내용을 읽을 수 없습니다."))
-    return data
+    return json_object(request, max_bytes=MAX_BODY, invalid=SyncInvalid)
 
 
 def _device(request: HttpRequest) -> SyncDevice | None:

@@ -12,24 +12,10 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import require
 from sotong.safety.tests.pages_fixtures import make_facilities, make_guides, make_layers
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.resident import describe, save_axe_results, serious_violations
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium_browser() -> Iterator[Any]:
-    """Chromium for this module only, stopped at its end (Playwright's loop must not outlive it)."""
-    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import require
 from sotong.safety.models import Subscriber
 from sotong.safety.services_subscribers import confirmation_token, contact_subscribe
 from sotong.safety.tests.push_fixtures import DANGSAN1
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.resident import describe, save_axe_results, serious_violations
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium_browser() -> Iterator[Any]:
-    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("locale", ["ko-KR", "en-US", "zh-CN"])
