@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import smtplib
+import socket
 import sqlite3
 import time
 from collections.abc import Callable
@@ -39,9 +40,26 @@ def seed_data_dir(demo_seed: DemoSeed | None) -> Path:
     return demo_seed.ready()
 
 
+def demo_port() -> int:
+    """A web port whose mail port (+ 25) is free too, below the ephemeral range: there, + 25 is often
+    the local port of one of the many client sockets the test runs hold (PostgreSQL, Redis)."""
+    import random
+
+    for _ in range(200):
+        port = random.randint(20000, 30000)
+        try:
+            with socket.socket() as web, socket.socket() as mail:
+                web.bind(("127.0.0.1", port))
+                mail.bind(("127.0.0.1", port + 25))
+        except OSError:
+            continue
+        return port
+    return free_port()
+
+
 def start_demo(processes: Processes, env: dict[str, str], seed: Path, data_dir: Path) -> tuple[Process, int]:
     shutil.copytree(seed, data_dir)
-    port = free_port()
+    port = demo_port()
     demo = processes.start(
         ["demo", "--port", str(port)], env={**env, "SOTONG_DATA_DIR": str(data_dir)}, name="demo"
     )
