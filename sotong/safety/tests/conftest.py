@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from conftest import require
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.resident import describe, save_axe_results, serious_violations
 
 
 @pytest.fixture(scope="module")
@@ -19,3 +22,18 @@ def chromium_browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def shots(artifacts_dir: Path) -> Path:
+    folder = artifacts_dir / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def axe_clean(page: Any, name: str, shots: Path) -> None:
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    results = Axe().run(page).response
+    save_axe_results(shots.parent / "axe", name, results)
+    violations = serious_violations(results)
+    assert not violations, f"{name}:\n{describe(violations)}"

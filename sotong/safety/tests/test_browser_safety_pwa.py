@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from sotong.safety.tests.conftest import axe_clean
 from sotong.safety.tests.pages_fixtures import make_facilities, make_guides, make_layers
-from tests.browser.resident import describe, save_axe_results, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -32,21 +31,6 @@ def context(chromium_browser: Any) -> Iterator[Any]:
     context.set_default_timeout(15_000)
     yield context
     context.close()
-
-
-@pytest.fixture
-def shots(artifacts_dir: Path) -> Path:
-    folder = artifacts_dir / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def axe_clean(page: Any, name: str, shots: Path) -> None:
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-    results = Axe().run(page).response
-    save_axe_results(shots.parent / "axe", name, results)
-    violations = serious_violations(results)
-    assert not violations, f"{name}:\n{describe(violations)}"
 
 
 CACHES_FILLED = """async () => {

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from sotong.connectors.models import Delivery
 from sotong.safety.models import Subscriber, SyncAccount, SyncPlace
+from sotong.safety.tests.conftest import axe_clean
 from sotong.safety.tests.pages_fixtures import make_facilities, make_guides
-from tests.browser.resident import describe, save_axe_results, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -40,21 +39,6 @@ def devices(chromium_browser: Any) -> Iterator[tuple[Any, Any]]:
     yield phone, laptop
     phone.close()
     laptop.close()
-
-
-@pytest.fixture
-def shots(artifacts_dir: Path) -> Path:
-    folder = artifacts_dir / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def axe_clean(page: Any, name: str, shots: Path) -> None:
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-    results = Axe().run(page).response
-    save_axe_results(shots.parent / "axe", name, results)
-    violations = serious_violations(results)
-    assert not violations, f"{name}:\n{describe(violations)}"
 
 
 def latest_link(site: str) -> str:
