@@ -110,6 +110,11 @@ def test_the_demo_serves_the_district_and_stops_all_its_processes(
     assert status == 200 and items and not any(item["underground"] for item in items), nearest[:500]
     assert "Safety: action guides" in demo.output
 
+    # Links sent to residents name the port the demo serves, not the default one.
+    status, discovery = http_get(f"http://127.0.0.1:{port}/open311/v2/discovery.json")
+    assert status == 200, discovery[:500]
+    assert f"http://127.0.0.1:{port}/open311/v2" in discovery, discovery[:500]
+
     # Four children: uvicorn and the scheduler say who they are; the others are the worker and the
     # inbound mail server, which answers SMTP on the web port + 25.
     web_pid = int(demo.wait_for(r"Started server process \[(\d+)\]").group(1))

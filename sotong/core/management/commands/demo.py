@@ -18,6 +18,19 @@ from django.core.management.base import BaseCommand
 STOP_TIMEOUT = 15
 
 
+def _use_demo_address(host: str, port: int) -> None:
+    """Links the demo sends out (tracking pages in KakaoTalk replies and e-mails, Open311 discovery,
+    sign-in links) name the address it serves, not the default port, unless SITE_URL is given."""
+    if os.environ.get("SITE_URL", "").strip():
+        return
+    shown = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    site_url = f"http://{shown}:{port}"
+    os.environ["SITE_URL"] = site_url  # for the web server, worker, scheduler and mail server it starts
+    settings.SITE_URL = settings.WAGTAILADMIN_BASE_URL = site_url
+
+
 class Command(BaseCommand):
     help = (
         "Set up and run the demo district in the embedded shape: migrate, load the sample district and demo "
@@ -30,6 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--setup-only", action="store_true", help="Load the demo data and exit.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        _use_demo_address(options["host"], options["port"])
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
