@@ -10,7 +10,7 @@ from django.db import transaction
 
 from sotong.accounts.roles import Role
 from sotong.organisation.loading import load_district
-from sotong.organisation.models import Department, OfficerAssignment
+from sotong.organisation.models import Department, Membership, OfficerAssignment
 from sotong.organisation.services import membership_grant, officer_assign
 
 DEMO_PASSWORD = "sotong-demo-2026"  # noqa: S105 - printed on purpose: demo only, DEBUG shape
@@ -88,7 +88,8 @@ def load_demo(*, stdout: Any) -> list[dict[str, str]]:
             }
         )
 
-    # Every department gets a primary and a backup SNS officer.
+    # Every department gets a primary and a backup SNS officer, and a lead (overdue cases reach the
+    # backup officer and the lead).
     index = 0
     for department in Department.objects.order_by("sort_order"):
         for position, suffix in (("primary", "sns1"), ("backup", "sns2")):
@@ -97,11 +98,15 @@ def load_demo(*, stdout: Any) -> list[dict[str, str]]:
                 continue
             user = account(f"{department.code}.{suffix}", _name(index))
             officer_assign(department=department, user=user, position=position)
+        index += 1
+        if not Membership.objects.filter(department=department, role=Role.DEPARTMENT_LEAD).exists():
+            lead = account(f"{department.code}.lead", _name(index))
+            membership_grant(user=lead, role=Role.DEPARTMENT_LEAD, department=department)
     accounts.append(
         {
-            "username": "<부서코드>.sns1 / .sns2",
+            "username": "<부서코드>.sns1 / .sns2 / .lead",
             "password": DEMO_PASSWORD,
-            "description": "every department's primary and backup SNS officer, e.g. parking.sns1",
+            "description": "every department's primary and backup SNS officer and its lead, e.g. parking.sns1",
         }
     )
     return accounts

@@ -145,4 +145,10 @@ def test_the_demo_serves_the_district_and_stops_all_its_processes(
     # The scheduler let go of its lease, so the next `sotong demo` starts at once.
     with contextlib.closing(sqlite3.connect(tmp_path / "data" / DEMO_DB_FILE)) as db:
         leases = db.execute("SELECT holder FROM core_lease WHERE name = 'scheduler'").fetchall()
+        # An overdue case reaches a lead in every department, not only in the one with a named lead.
+        leaderless = db.execute(
+            "SELECT code FROM organisation_department d WHERE NOT EXISTS (SELECT 1 FROM organisation_membership m "
+            "WHERE m.department_id = d.id AND m.role = 'department_lead')"
+        ).fetchall()
     assert leases == [], demo.output
+    assert leaderless == []
