@@ -21,6 +21,9 @@ class PeriodicJob:
     trigger: str
     trigger_args: dict[str, Any] = field(default_factory=dict)
     kwargs: dict[str, Any] = field(default_factory=dict)
+    # Also enqueued as soon as the scheduler starts: sweeps that catch up on what fell due while no
+    # scheduler ran (a deploy, a restart), instead of waiting for the first interval to pass.
+    at_start: bool = False
 
     def enqueue(self) -> None:
         self.task.enqueue(**self.kwargs)
@@ -29,9 +32,11 @@ class PeriodicJob:
 _registry: dict[str, PeriodicJob] = {}
 
 
-def every(name: str, task: Task[Any, Any], *, trigger: str, **trigger_args: Any) -> PeriodicJob:
+def every(
+    name: str, task: Task[Any, Any], *, trigger: str, at_start: bool = False, **trigger_args: Any
+) -> PeriodicJob:
     """Register a periodic job; called at import time of an app's ``schedule`` module."""
-    job = PeriodicJob(name=name, task=task, trigger=trigger, trigger_args=trigger_args)
+    job = PeriodicJob(name=name, task=task, trigger=trigger, trigger_args=trigger_args, at_start=at_start)
     _registry[name] = job
     return job
 

@@ -98,3 +98,18 @@ def test_a_scheduler_that_loses_its_lease_stops_and_leaves_the_new_holder_alone(
     current = store.current(LEASE_NAME)
     assert current is not None
     assert current.holder == "another-host:1:intruder"
+
+
+def test_a_starting_scheduler_sweeps_at_once_what_fell_due_while_none_ran(
+    processes: Processes, base_env: dict[str, str]
+) -> None:
+    """Deadline sweeps and retries run when the scheduler starts, not one interval later; the others
+    (the daily prune, the heartbeat) keep to their schedule."""
+    env = {**base_env, "SCHEDULER_LEASE_SECONDS": LEASE_SECONDS}
+    scheduler = processes.start(["scheduler"], env=env, name="scheduler")
+    scheduler.wait_for(RUNNING)
+    for name in ("voice.sweep_deadlines", "voice.route_stragglers", "connectors.retry_due_deliveries"):
+        scheduler.wait_for(rf"enqueued {re.escape(name)}\b")
+    assert "enqueued core.prune_task_results" not in scheduler.output
+    scheduler.popen.send_signal(signal.SIGTERM)
+    assert scheduler.wait(timeout=30) == 0, scheduler.output

@@ -23,7 +23,7 @@ def _use_demo_address(host: str, port: int) -> None:
     sign-in links) name the address it serves, not the default port, unless SITE_URL is given."""
     if os.environ.get("SITE_URL", "").strip():
         return
-    shown = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host
+    shown = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host  # noqa: S104 - compares, binds nothing
     if ":" in shown:
         shown = f"[{shown}]"
     site_url = f"http://{shown}:{port}"

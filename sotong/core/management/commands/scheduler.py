@@ -16,6 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils import timezone
 
 from sotong.core.leases import lease_store
 from sotong.core.scheduling import PeriodicJob, periodic_jobs
@@ -37,7 +38,8 @@ class Command(BaseCommand):
         if options["list"]:
             for job in jobs:
                 args_text = ", ".join(f"{k}={v}" for k, v in job.trigger_args.items())
-                self.stdout.write(f"{job.name}: {job.trigger}({args_text}) -> {job.task.module_path}")
+                also = ", and at start" if job.at_start else ""
+                self.stdout.write(f"{job.name}: {job.trigger}({args_text}){also} -> {job.task.module_path}")
             return
 
         # The signal handler only notes the signal: APScheduler's locks are not safe to take inside one
@@ -84,8 +86,10 @@ class Command(BaseCommand):
                 logger.exception("could not enqueue %s", job.name)
 
         scheduler.add_job(renew, "interval", seconds=max(1, ttl // 3), id="lease-renewal")
+        started = timezone.now()
         for job in jobs:
-            scheduler.add_job(enqueue, job.trigger, args=[job], id=job.name, **job.trigger_args)
+            first = {"next_run_time": started} if job.at_start else {}
+            scheduler.add_job(enqueue, job.trigger, args=[job], id=job.name, **first, **job.trigger_args)
 
         try:
             scheduler.start()
