@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,23 @@ def describe(violations: list[dict[str, Any]]) -> str:
         targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
         lines.append(f"{violation['id']} ({violation['impact']}): {targets} — {violation['help']}")
     return "\n".join(lines)
+
+
+@cache
+def _axe() -> Any:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def axe_clean(page: Any, name: str, shots: Path) -> None:
+    """The page's screenshot (taken first, so that a failing page still leaves its picture) in ``shots``,
+    axe-core's findings in the ``axe`` folder beside it, and no serious or critical violation."""
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    results = _axe().run(page).response
+    save_axe_results(shots.parent / "axe", name, results)
+    serious = serious_violations(results)
+    assert [v["id"] for v in serious] == [], f"axe found on {name} ({page.url}):\n{describe(serious)}"
 
 
 def save_axe_results(folder: Path, name: str, results: dict[str, Any]) -> None:

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
-from tests.browser.resident import describe, save_axe_results, serious_violations
+from tests.browser.resident import axe_clean
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +19,6 @@ pytestmark = pytest.mark.browser
 def jpeg(path: Path) -> Path:
     Image.new("RGB", (640, 480), (120, 140, 160)).save(path, format="JPEG")
     return path
-
-
-def axe_clean(page: Any, name: str, screenshots: Path) -> None:
-    page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-    results = Axe().run(page).response
-    save_axe_results(screenshots.parent / "axe", name, results)
-    violations = serious_violations(results)
-    assert not violations, f"{name}:\n{describe(violations)}"
 
 
 def test_a_case_goes_from_the_form_to_the_officer_and_the_answer_back_to_the_resident(

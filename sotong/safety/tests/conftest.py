@@ -5,11 +5,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from conftest import require
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.resident import describe, save_axe_results, serious_violations
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +27,3 @@ def shots(artifacts_dir: Path) -> Path:
     folder = artifacts_dir / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def axe_clean(page: Any, name: str, shots: Path) -> None:
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-    results = Axe().run(page).response
-    save_axe_results(shots.parent / "axe", name, results)
-    violations = serious_violations(results)
-    assert not violations, f"{name}:\n{describe(violations)}"

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from sotong.safety.models import Alert, Facility
 from sotong.safety.tests.alerts_fixtures import published, safety_officer
-from tests.browser.resident import describe, save_axe_results, serious_violations
+from tests.browser.resident import axe_clean
 
 pytestmark = pytest.mark.browser
 
@@ -24,13 +23,6 @@ def page(chromium_browser: Any) -> Iterator[Any]:
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture
-def shots(artifacts_dir: Path) -> Path:
-    folder = artifacts_dir / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture
@@ -50,10 +42,9 @@ def alert_site(transactional_db: Any, live_server: Any, site_pages: Any) -> tupl
 
 
 def test_the_banner_and_the_alert_pages_are_axe_clean_in_every_language(
-    page: Any, alert_site: tuple[str, Alert], artifacts_dir: Path, shots: Path, subtests: Any
+    page: Any, alert_site: tuple[str, Alert], shots: Path, subtests: Any
 ) -> None:
     base, alert = alert_site
-    axe = Axe()
     for prefix, lang in (("/", "ko"), ("/en/", "en"), ("/zh-hans/", "zh-hans")):
         for kind, path in (
             ("home", prefix),
@@ -64,12 +55,8 @@ def test_the_banner_and_the_alert_pages_are_axe_clean_in_every_language(
             with subtests.test(name):
                 response = page.goto(base + path)
                 assert response is not None and response.status == 200
-                page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+                axe_clean(page, name, shots)
                 assert page.locator(".alert-banner").count() == 1
-                results = axe.run(page).response
-                save_axe_results(artifacts_dir / "axe", name, results)
-                serious = serious_violations(results)
-                assert [v["id"] for v in serious] == [], f"axe found on {path}:\n{describe(serious)}"
 
 
 def test_the_banner_announces_an_alert_once_per_browser(page: Any, alert_site: tuple[str, Alert]) -> None:

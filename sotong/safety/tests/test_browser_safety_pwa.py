@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from sotong.safety.tests.conftest import axe_clean
 from sotong.safety.tests.pages_fixtures import make_facilities, make_guides, make_layers
+from tests.browser.resident import axe_clean
 
 pytestmark = pytest.mark.browser
 

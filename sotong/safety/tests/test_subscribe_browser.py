@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from sotong.safety.models import Subscriber
 from sotong.safety.services_subscribers import confirmation_token, contact_subscribe
 from sotong.safety.tests.push_fixtures import DANGSAN1
-from tests.browser.resident import describe, save_axe_results, serious_violations
+from tests.browser.resident import axe_clean
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +21,7 @@ def test_a_resident_confirms_and_later_stops_email_alerts(
     transactional_db: Any,
     live_server: Any,
     site_pages: Any,
-    artifacts_dir: Path,
+    shots: Path,
     locale: str,
 ) -> None:
     subscriber = contact_subscribe(
@@ -30,9 +29,6 @@ def test_a_resident_confirms_and_later_stops_email_alerts(
     )
     context = chromium_browser.new_context(locale=locale, java_script_enabled=False)
     page = context.new_page()
-    shots = artifacts_dir / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    axe_results = artifacts_dir / "axe"
     page.goto(f"{live_server.url}/api/safety/push/confirm/{confirmation_token(subscriber)}")
     page.screenshot(path=str(shots / f"push-confirm-{locale}.png"), full_page=True)
     page.get_by_role("button").click()
@@ -46,15 +42,9 @@ def test_a_resident_confirms_and_later_stops_email_alerts(
     context = chromium_browser.new_context(locale=locale)
     page = context.new_page()
     page.goto(f"{live_server.url}/api/safety/push/confirm/{confirmation_token(subscriber)}")
-    results = Axe().run(page).response
-    save_axe_results(axe_results, f"push-confirm-{locale}", results)
-    serious = serious_violations(results)
-    assert [v["id"] for v in serious] == [], describe(serious)
+    axe_clean(page, f"push-confirm-js-{locale}", shots)
     page.goto(f"{live_server.url}/api/safety/push/unsubscribe/{subscriber.token}")
-    results = Axe().run(page).response
-    save_axe_results(axe_results, f"push-unsubscribe-{locale}", results)
-    serious = serious_violations(results)
-    assert [v["id"] for v in serious] == [], describe(serious)
+    axe_clean(page, f"push-unsubscribe-{locale}", shots)
     page.get_by_role("button").click()
     page.wait_for_load_state()
     assert not Subscriber.objects.filter(pk=subscriber.pk).exists()

@@ -16,8 +16,8 @@ import pytest
 
 from sotong.connectors.models import Delivery
 from sotong.safety.models import Subscriber, SyncAccount, SyncPlace
-from sotong.safety.tests.conftest import axe_clean
 from sotong.safety.tests.pages_fixtures import make_facilities, make_guides
+from tests.browser.resident import axe_clean
 
 pytestmark = pytest.mark.browser
 
