@@ -67,8 +67,10 @@ HINTS = [
     "Homepage form: {base}voice/  (answers, statistics: {base}voice/answered/, {base}voice/stats/)",
     "Open311: curl -d 'api_key=" + DEMO_OPEN311_KEY + "&service_code=streetlight&lat=37.5252&long=126.9006"
     "&description=가로등이 꺼졌어요&email=minji@example.kr' {base}open311/v2/requests.json",
-    "KakaoTalk skill: POST a skill request to {base}kakao/skill/ with the header "
-    "X-Sotong-Skill-Secret: sotong-demo-skill-secret-0123456789abcdef (bot id sotong-demo-bot)",
+    "KakaoTalk skill (what Kakao i Open Builder sends; then the same with '건너뛰기' and '보내기'): "
+    "curl -H 'X-Sotong-Skill-Secret: sotong-demo-skill-secret-0123456789abcdef' -H 'Content-Type: application/json' "
+    '-d \'{{"bot": {{"id": "sotong-demo-bot"}}, "userRequest": {{"utterance": "골목 가로등이 꺼졌어요", '
+    '"user": {{"id": "demo-resident"}}}}}}\' {base}kakao/skill/',
     "E-mail: send to sotong@localhost through SMTP 127.0.0.1:{mail_port}; answers are written to {sent_mail}",
 ]
 

@@ -10,11 +10,14 @@ import signal
 import smtplib
 import socket
 import sqlite3
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from conftest import require
 
 from .conftest import (
     DEMO_DB_FILE,
@@ -109,6 +112,15 @@ def test_the_demo_serves_the_district_and_stops_all_its_processes(
     items = json.loads(nearest)["items"]
     assert status == 200 and items and not any(item["underground"] for item in items), nearest[:500]
     assert "Safety: action guides" in demo.output
+
+    # The channel commands it prints work when pasted into a shell, as a new user would try them.
+    require(shutil.which("curl") is not None, "curl is not installed")
+    for channel, expected in (("Open311", "service_request_id"), ("KakaoTalk skill", "어디에서")):
+        line = demo.wait_for(rf"^\s*{channel}\b.*?(curl .*)$")
+        ran = subprocess.run(
+            ["sh", "-c", line.group(1) + " -s -S"], capture_output=True, text=True, timeout=30
+        )
+        assert ran.returncode == 0 and expected in ran.stdout, (line.group(1), ran.stdout, ran.stderr)
 
     # Links sent to residents name the port the demo serves, not the default one.
     status, discovery = http_get(f"http://127.0.0.1:{port}/open311/v2/discovery.json")
