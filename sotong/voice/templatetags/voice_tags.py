@@ -14,6 +14,12 @@ register = template.Library()
 
 
 @register.filter
+def as_heading(label: object) -> str:
+    """A field label as the head of "label: error" (a sentence label's full stop would read ".:")."""
+    return str(label).rstrip(".。 ")
+
+
+@register.filter
 def kind_label(code: str) -> str:
     return str(Kind(code).label) if code in Kind.values else code
 

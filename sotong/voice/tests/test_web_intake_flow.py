@@ -92,6 +92,9 @@ def test_contact_without_consent_is_refused_with_a_clear_message(district: Any) 
     response = Client().post("/voice/", form_data(consent_contact=""))
     assert response.status_code == 200
     assert "연락처 수집·이용에 동의해 주세요" in response.text
+    # The error summary names the field without its sentence's full stop before the colon.
+    assert "연락처 수집·이용에 동의합니다: " in response.text
+    assert ".:" not in response.text
     assert Case.objects.count() == 0
 
 
