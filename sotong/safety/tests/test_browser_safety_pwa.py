@@ -194,3 +194,43 @@ def test_a_new_resident_reads_the_heavy_rain_guide_and_sees_the_shelters_for_two
     page.wait_for_selector("#safety-map .leaflet-marker-icon", timeout=15_000)
     assert page.locator(".layer-section").count() == page.locator("#layer-toggles input").count() >= 3
     axe_clean(page, "safety-demo-map-en", shots)
+
+
+def test_names_from_imported_data_are_text_on_the_results_map(safety_site: str, context: Any) -> None:
+    """Leaflet puts a tooltip given as a string into the page as HTML; facility names come from files
+    the district imports, so markup in a name must stay text."""
+    from sotong.safety.models import Facility
+    from sotong.safety.tests.pages_fixtures import DANGSAN1
+
+    name = '<img id="injected" src="/x.png">침수 <b>쉼터</b>'
+    Facility.objects.create(
+        kind="temporary_housing",
+        name_ko=name,
+        lat=DANGSAN1[0] + 0.0009,
+        lon=DANGSAN1[1],
+        setting="indoor",
+        capacity=50,
+        always_open=True,
+        source="test",
+        source_id="markup",
+    )
+    page = context.new_page()
+    page.goto(safety_site + "/safety/")
+    page.get_by_label("어떤 장소인가요?").select_option("home")
+    page.locator("#place-dong").select_option("dangsan1")
+    page.get_by_role("button", name="장소 저장").click()
+    page.get_by_label("어떤 재난인가요?").select_option("flood")
+    page.get_by_role("button", name="대피 장소 찾기").click()
+    page.locator("#shelter-results").get_by_text(name).first.wait_for()
+
+    markers = page.locator("#results-map .leaflet-marker-icon")
+    markers.first.wait_for()
+    tooltips = []
+    for index in range(markers.count()):
+        markers.nth(index).hover()
+        tooltip = page.locator("#results-map .leaflet-tooltip").last
+        tooltip.wait_for()
+        tooltips.append(tooltip.inner_text())
+    assert name in tooltips, tooltips
+    assert page.locator("#injected").count() == 0
+    assert page.locator("#results-map .leaflet-tooltip b").count() == 0

@@ -22,7 +22,7 @@
   var tiles = el.getAttribute("data-tiles");
   if (tiles) L.tileLayer(tiles, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
   dongs.forEach(function (d) {
-    L.circleMarker([d.lat, d.lon], { radius: 4, color: "#0b4f9c" }).bindTooltip(d.name).addTo(map);
+    L.circleMarker([d.lat, d.lon], { radius: 4, color: "#0b4f9c" }).bindTooltip(document.createTextNode(d.name)).addTo(map);
   });
   var layer = L.layerGroup().addTo(map);
   var sketch = [];

@@ -311,12 +311,13 @@
       resultsLayer = L.layerGroup().addTo(resultsMap);
     }
     resultsLayer.clearLayers();
+    // Tooltips get text nodes: Leaflet would put a string in as HTML, and names come from imported data.
     var bounds = [];
     places.forEach(function (place) {
-      L.circleMarker([place.lat, place.lon], { radius: 8, color: "#b3261e", fillOpacity: 0.9 }).bindTooltip(placeName(place)).addTo(resultsLayer);
+      L.circleMarker([place.lat, place.lon], { radius: 8, color: "#b3261e", fillOpacity: 0.9 }).bindTooltip(document.createTextNode(placeName(place))).addTo(resultsLayer);
       bounds.push([place.lat, place.lon]);
     });
-    markers.forEach(function (m) { L.marker([m[0], m[1]], { alt: m[2], keyboard: false }).bindTooltip(m[2]).addTo(resultsLayer); bounds.push([m[0], m[1]]); });
+    markers.forEach(function (m) { L.marker([m[0], m[1]], { alt: m[2], keyboard: false }).bindTooltip(document.createTextNode(m[2])).addTo(resultsLayer); bounds.push([m[0], m[1]]); });
     resultsMap.invalidateSize();
     resultsMap.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
   }
