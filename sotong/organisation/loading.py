@@ -31,6 +31,8 @@ SAMPLE_DISTRICT = {
     "name_en": "Yeongdeungpo-gu",
     "name_zh": "永登浦区",
     "address_ko": "서울특별시 영등포구 당산로 123",
+    "address_en": "123 Dangsan-ro, Yeongdeungpo-gu, Seoul",
+    "address_zh": "首尔特别市永登浦区堂山路123",
     "phone": "02-2670-3114",
 }
 

@@ -30,6 +30,8 @@ class District(models.Model):
     name_en = models.CharField(_("영문 이름"), max_length=80, blank=True)
     name_zh = models.CharField(_("중문 이름"), max_length=60, blank=True)
     address_ko = models.CharField(_("청사 주소"), max_length=200, blank=True)
+    address_en = models.CharField(_("영문 청사 주소"), max_length=200, blank=True)
+    address_zh = models.CharField(_("중문 청사 주소"), max_length=200, blank=True)
     phone = models.CharField(_("대표 전화"), max_length=30, blank=True)
 
     class Meta:
@@ -42,6 +44,11 @@ class District(models.Model):
     @property
     def name(self) -> str:
         return _localised(self, "name")
+
+    @property
+    def address(self) -> str:
+        """The office address in the reader's language (Korean where none is given)."""
+        return _localised(self, "address")
 
 
 class Dong(models.Model):
