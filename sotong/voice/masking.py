@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 PHONE = re.compile(r"(01[016789]|0\d{1,2})[-. ]?(\d{3,4})[-. ]?(\d{4})")
 EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
@@ -26,8 +27,13 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}-****-{digits[-4:]}"
 
 
-def mask_text(text: str) -> str:
-    """Hide phone numbers, e-mail addresses, resident registration and car numbers in free text."""
+def mask_text(text: str, *, names: Iterable[str] = ()) -> str:
+    """Hide phone numbers, e-mail addresses, resident registration and car numbers in free text, and
+    the given names (the resident's own, which they or the officer may have written: 김민지 → 김*지)."""
+    for name in names:
+        name = name.strip()
+        if len(name) >= 2:
+            text = text.replace(name, mask_name(name))
     text = RRN.sub("******-*******", text)
     text = PHONE.sub(lambda m: f"{m.group(1)}-****-{m.group(3)}", text)
     text = EMAIL.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)

@@ -152,8 +152,8 @@ def answered(request: HttpRequest) -> HttpResponse:
     items = [
         {
             "case": c,
-            "summary": mask_text(c.title or c.text)[:140],
-            "answer": mask_text(answers[c.pk].body) if c.pk in answers else "",
+            "summary": mask_text(c.title or c.text, names=[c.contact_name])[:140],
+            "answer": mask_text(answers[c.pk].body, names=[c.contact_name]) if c.pk in answers else "",
             # Published locations are rounded to about 100 m.
             "lat": round(float(c.lat), 3) if c.lat is not None else None,
             "lon": round(float(c.lon), 3) if c.lon is not None else None,

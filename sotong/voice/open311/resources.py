@@ -126,10 +126,12 @@ def request(case: Case) -> dict[str, Any]:
     return {
         "service_request_id": case.number,
         "status": "closed" if is_closed(case.status) else "open",
-        "status_notes": mask_text(answer) if answer else str(Status(case.status).label),
+        "status_notes": mask_text(answer, names=[case.contact_name])
+        if answer
+        else str(Status(case.status).label),
         "service_name": case.category.name if case.category else None,
         "service_code": case.category.code if case.category else None,
-        "description": mask_text(case.text),
+        "description": mask_text(case.text, names=[case.contact_name]),
         "agency_responsible": case.department.name_ko if case.department else None,
         "service_notice": notice or None,
         "requested_datetime": w3c(case.received_at),
@@ -148,7 +150,7 @@ def update(item: Update) -> dict[str, Any]:
         "service_request_id": item.number,
         "status": "closed" if item.closed else "open",
         "updated_datetime": w3c(item.at),
-        "description": mask_text(item.description),
+        "description": mask_text(item.description, names=item.names),
         "media_url": "",
     }
 

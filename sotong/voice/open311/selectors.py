@@ -93,6 +93,7 @@ class Update:
     closed: bool
     at: datetime
     description: str
+    names: tuple[str, ...] = ()  # the resident's name, masked wherever the text repeats it
 
 
 def updates_in(*, period: Period) -> list[Update]:
@@ -115,7 +116,7 @@ def updates_in(*, period: Period) -> list[Update]:
             created_at__lte=period.end,
         )
         .select_related("case")
-        .only("pk", "purpose", "body", "created_at", "case__number")
+        .only("pk", "purpose", "body", "created_at", "case__number", "case__contact_name")
         .order_by("created_at", "pk")[:MAX_RESULTS]
     )
     codes = {_event_department(e) for e in events} - {None}
@@ -139,6 +140,7 @@ def updates_in(*, period: Period) -> list[Update]:
             closed=message.purpose == CaseMessage.Purpose.ANSWER,
             at=message.created_at,
             description=message.body,
+            names=(message.case.contact_name,),
         )
         for message in messages
     ]

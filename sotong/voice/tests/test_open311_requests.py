@@ -176,11 +176,11 @@ def test_descriptions_are_masked_and_contact_details_never_shown(district: Any) 
     response = Client().get(f"/open311/v2/requests/{case.number}.json")
     ((shown),) = response.json()
     assert (
-        shown["description"] == "김민지입니다. 010-****-5432로 전화 주세요. m****@example.kr, **가 **** 차량"
+        shown["description"] == "김*지입니다. 010-****-5432로 전화 주세요. m****@example.kr, **가 **** 차량"
     )
     assert (shown["lat"], shown["long"]) == (37.5264, 126.8963)
     text = response.content.decode()
-    for secret in ("9876", "5555", "minji@", "01055551234", "12가3456"):
+    for secret in ("김민지", "9876", "5555", "minji@", "01055551234", "12가3456"):
         assert secret not in text
 
 

@@ -4,11 +4,13 @@ personal data masked in the message and in the answer, locations rounded, one en
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sotong.organisation.models import Dong
 from sotong.voice.choices import Channel
@@ -74,6 +76,33 @@ def test_only_cases_the_resident_allowed_are_listed_with_personal_data_masked(ju
     assert "010-****-2222로 연락드렸습니다." in page
 
 
+def test_the_residents_own_name_is_masked_where_they_or_the_officer_wrote_it(junho: Any) -> None:
+    case = answered(
+        1,
+        junho,
+        publish=True,
+        text="저는 당산동 주민 김민지입니다. 보도블록이 깨졌어요.",
+        answer="김민지 님, 말씀하신 보도블록을 교체했습니다.",
+    )
+    page = Client().get("/voice/answered/").text
+    assert "김민지" not in page
+    assert "주민 김*지입니다." in page and "김*지 님, 말씀하신" in page
+
+    # The same in Open311, which lists every channel's requests.
+    request = Client().get(f"/open311/v2/requests/{case.number}.json").json()[0]
+    assert "김민지" not in request["description"] + request["status_notes"]
+    assert "김*지" in request["description"] and "김*지" in request["status_notes"]
+    updates = Client().get(
+        "/open311/v2/servicerequestupdates.json",
+        {
+            "start_date": (timezone.now() - timedelta(days=1)).isoformat(timespec="seconds"),
+            "end_date": (timezone.now() + timedelta(days=1)).isoformat(timespec="seconds"),
+        },
+    )
+    assert updates.status_code == 200, updates.content[:500]
+    assert "김민지" not in updates.text and "김*지 님" in updates.json()[-1]["description"]
+
+
 def test_published_locations_are_rounded_to_about_100_metres(junho: Any) -> None:
     answered(
         1,
@@ -133,6 +162,11 @@ def test_a_merged_duplicate_is_not_listed_twice(junho: Any) -> None:
 )
 def test_masking_hides_what_identifies_a_person(text: str, masked: str) -> None:
     assert mask_text(text) == masked
+
+
+def test_a_given_name_is_masked_wherever_it_appears() -> None:
+    assert mask_text("김민지입니다. 김민지 올림", names=["김민지 "]) == "김*지입니다. 김*지 올림"
+    assert mask_text("김 씨 댁", names=["김", ""]) == "김 씨 댁"  # one letter names nobody
 
 
 def test_names_and_phones_are_masked_like_the_district_prints_them() -> None:
