@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from sotong.voice.choices import Kind, Status
+from sotong.voice.choices import Channel, Kind, Status
 
 register = template.Library()
 
@@ -17,6 +17,12 @@ register = template.Library()
 def as_heading(label: object) -> str:
     """A field label as the head of "label: error" (a sentence label's full stop would read ".:")."""
     return str(label).rstrip(".。 ")
+
+
+@register.filter
+def channel_label(code: str) -> str:
+    """A channel's name for staff: 문자, 카카오톡, 이메일 (the code for channels the voice does not name)."""
+    return str(Channel(code).label) if code in Channel.values else code
 
 
 @register.filter

@@ -125,3 +125,21 @@ def test_an_editor_does_not_handle_residents_cases(junho: Any) -> None:
     response = client.post(f"/admin/voice/cases/{case.number}/act/", {"action": "reveal_contact"})
     assert response.status_code in {302, 403}
     assert not AuditEvent.objects.filter(action="voice.contact_viewed").exists()
+
+
+def test_a_message_that_could_not_be_sent_is_explained_to_the_officer(junho: Any) -> None:
+    """The SMS channel is off here: the acknowledgement fails for good, and the case page says so in
+    the officer's language, with the technical reason marked as English."""
+    from sotong.connectors.models import Delivery
+    from sotong.connectors.outbox import delivery_send
+
+    case = roads_case()
+    delivery = Delivery.objects.get(channel="sms", subject__startswith="voice.casemessage:")
+    assert delivery_send(delivery_id=delivery.pk).status == Delivery.Status.FAILED
+
+    page = signed_in(junho).get(f"/admin/voice/cases/{case.number}/").text
+    assert "주민에게 전달되지 않은 메시지" in page
+    assert "문자: 보내지 못했습니다 (시도 1회)." in page
+    assert '사유: <span lang="en">the sms channel is not enabled</span>' in page
+    # In the thread, the acknowledgement's delivery carries the channel's name too.
+    assert '<span class="status-tag primary">문자: 발송 실패</span>' in page
