@@ -143,3 +143,16 @@ def test_a_message_that_could_not_be_sent_is_explained_to_the_officer(junho: Any
     assert '사유: <span lang="en">the sms channel is not enabled</span>' in page
     # In the thread, the acknowledgement's delivery carries the channel's name too.
     assert '<span class="status-tag primary">문자: 발송 실패</span>' in page
+
+
+def test_every_field_on_the_inbox_and_case_pages_has_a_type(junho: Any) -> None:
+    """Wagtail draws the border of typed inputs only: an <input> without a type was an invisible box
+    (the bulk transfer's reason)."""
+    import re
+
+    case = roads_case()
+    client = signed_in(junho)
+    for url in ("/admin/voice/", f"/admin/voice/cases/{case.number}/"):
+        page = client.get(url).text
+        untyped = [tag for tag in re.findall(r"<input\b[^>]*>", page) if not re.search(r"\btype=", tag)]
+        assert untyped == [], (url, untyped)
