@@ -13,12 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from sotong.organisation.models import Dong
-from sotong.voice.choices import Channel
 from sotong.voice.masking import mask_name, mask_phone, mask_text
-from sotong.voice.models import Case, ServiceCategory
+from sotong.voice.models import Case
 from sotong.voice.services import handling
-from sotong.voice.services.intake import Submission, case_receive
-from sotong.voice.services.routing import case_route
+from sotong.voice.tests.test_inbox_pages import roads_case
 
 pytestmark = pytest.mark.django_db
 
@@ -26,22 +24,10 @@ PRIVATE = "연락 주세요 010-9876-5432, minji.kim@example.kr, 차량 12가 34
 
 
 def answered(
-    n: int, officer: Any, *, publish: bool, text: str, answer: str = "오늘 고쳤습니다.", **extra: Any
+    officer: Any, *, publish: bool, text: str, answer: str = "오늘 고쳤습니다.", **extra: Any
 ) -> Case:
-    case, _ = case_receive(
-        submission=Submission(
-            channel=Channel.WEB,
-            external_id=f"published-{n}",
-            text=text,
-            category=ServiceCategory.objects.get(code="road_damage"),
-            consent_publish=publish,
-            contact_name="김민지",
-            contact_phone="010-9876-5432",
-            consent_contact=True,
-            **extra,
-        )
-    )
-    case = case_route(case=case)
+    """A roads case from 김민지, answered by ``officer``."""
+    case = roads_case(text, consent_publish=publish, contact_name="김민지", **extra)
     handling.case_reply(case=case, body=answer, by=officer)
     case.refresh_from_db()
     return case
@@ -49,13 +35,12 @@ def answered(
 
 def test_only_cases_the_resident_allowed_are_listed_with_personal_data_masked(junho: Any) -> None:
     answered(
-        1,
         junho,
         publish=True,
         text=f"보도블록이 깨졌어요. {PRIVATE}",
         answer="010-1111-2222로 연락드렸습니다.",
     )
-    answered(2, junho, publish=False, text="우리 집 앞 보도가 꺼졌어요. 비공개로 해 주세요.")
+    answered(junho, publish=False, text="우리 집 앞 보도가 꺼졌어요. 비공개로 해 주세요.")
 
     page = Client().get("/voice/answered/").text
     assert "보도블록이 깨졌어요." in page
@@ -78,7 +63,6 @@ def test_only_cases_the_resident_allowed_are_listed_with_personal_data_masked(ju
 
 def test_the_residents_own_name_is_masked_where_they_or_the_officer_wrote_it(junho: Any) -> None:
     case = answered(
-        1,
         junho,
         publish=True,
         text="저는 당산동 주민 김민지입니다. 보도블록이 깨졌어요.",
@@ -106,7 +90,6 @@ def test_the_residents_own_name_is_masked_where_they_or_the_officer_wrote_it(jun
 
 def test_published_locations_are_rounded_to_about_100_metres(junho: Any) -> None:
     answered(
-        1,
         junho,
         publish=True,
         text="보도블록이 깨졌어요.",
@@ -120,8 +103,8 @@ def test_published_locations_are_rounded_to_about_100_metres(junho: Any) -> None
 
 def test_the_list_filters_by_department_and_dong(junho: Any) -> None:
     dangsan = Dong.objects.get(code="dangsan1")
-    answered(1, junho, publish=True, text="당산동 보도가 깨졌어요.", dong=dangsan)
-    answered(2, junho, publish=True, text="여의도 보도가 깨졌어요.", dong=Dong.objects.get(code="yeoui"))
+    answered(junho, publish=True, text="당산동 보도가 깨졌어요.", dong=dangsan)
+    answered(junho, publish=True, text="여의도 보도가 깨졌어요.", dong=Dong.objects.get(code="yeoui"))
 
     by_dong = Client().get("/voice/answered/", {"dong": "dangsan1"}).text
     assert "당산동 보도가 깨졌어요." in by_dong and "여의도 보도가 깨졌어요." not in by_dong
@@ -131,17 +114,8 @@ def test_the_list_filters_by_department_and_dong(junho: Any) -> None:
 
 
 def test_a_merged_duplicate_is_not_listed_twice(junho: Any) -> None:
-    primary = answered(1, junho, publish=True, text="당산역 4번 출구 보도블록이 깨졌어요.")
-    duplicate, _ = case_receive(
-        submission=Submission(
-            channel=Channel.WEB,
-            external_id="published-dup",
-            text="당산역 4번 출구 앞 보도블록 파손 신고합니다.",
-            category=ServiceCategory.objects.get(code="road_damage"),
-            consent_publish=True,
-        )
-    )
-    duplicate = case_route(case=duplicate)
+    primary = answered(junho, publish=True, text="당산역 4번 출구 보도블록이 깨졌어요.")
+    duplicate = roads_case("당산역 4번 출구 앞 보도블록 파손 신고합니다.", consent_publish=True)
     handling.case_merge(duplicate=duplicate, primary=primary, by=junho)
 
     page = Client().get("/voice/answered/").text

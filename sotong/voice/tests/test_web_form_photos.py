@@ -40,8 +40,8 @@ def camera_jpeg(name: str = "보도.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
-def send(client: Client | None = None, prefix: str = "/", **fields: Any) -> Any:
-    return (client or Client()).post(prefix + "voice/", form_data(**fields))
+def send(prefix: str = "/", **fields: Any) -> Any:
+    return Client().post(prefix + "voice/", form_data(**fields))
 
 
 def stored_exif(attachment: Attachment) -> dict[int, Any]:
