@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sotong.voice",
     "sotong.safety",
     "sotong.pages",
+    "sotong.site",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

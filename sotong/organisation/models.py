@@ -5,23 +5,13 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from sotong.accounts.roles import SPANNING_ROLES, Role
-
-
-def _localised(obj: models.Model, field: str) -> str:
-    """The value of ``field`` in the active language, falling back to Korean."""
-    language = (get_language() or "ko").lower()
-    suffix = {"en": "en", "zh-hans": "zh"}.get(language)
-    if suffix:
-        value = getattr(obj, f"{field}_{suffix}", "")
-        if value:
-            return str(value)
-    return str(getattr(obj, f"{field}_ko"))
+from sotong.core.i18n import localised
 
 
 class District(models.Model):
@@ -43,12 +33,12 @@ class District(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
     @property
     def address(self) -> str:
         """The office address in the reader's language (Korean where none is given)."""
-        return _localised(self, "address")
+        return localised(self, "address")
 
 
 class Dong(models.Model):
@@ -74,7 +64,7 @@ class Dong(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
 
 class Bureau(models.Model):
@@ -97,7 +87,7 @@ class Bureau(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
 
 class Department(ClusterableModel):
@@ -129,11 +119,11 @@ class Department(ClusterableModel):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
     @property
     def handles(self) -> str:
-        return _localised(self, "handles")
+        return localised(self, "handles")
 
     @property
     def handles_list(self) -> list[str]:

@@ -8,7 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
+
+from sotong.core.i18n import language_suffix
 
 # An alert is announced (role="alert") only while it is new; afterwards it is a labelled region.
 NEW_FOR = timedelta(minutes=15)
@@ -18,8 +19,7 @@ SEEN_COOKIE = "sotong_alerts_seen"
 def _banner(request: HttpRequest) -> list[dict[str, Any]]:
     from sotong.safety.selectors_alerts import banner_alerts
 
-    lang = (get_language() or "ko").lower()
-    suffix = "en" if lang.startswith("en") else "zh" if lang.startswith("zh") else "ko"
+    suffix = language_suffix()
     seen = set(request.COOKIES.get(SEEN_COOKIE, "").split("."))
     now = timezone.now()
     items = []

@@ -6,20 +6,14 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from sotong.core.crypto import EncryptedTextField
+from sotong.core.i18n import localised
 from sotong.organisation.models import Department, Dong
 from sotong.safety.choices import KINDS_FOR_HAZARD, Audience, FacilityKind, Hazard, Phase, Setting
-
-
-def _localised(obj: models.Model, field: str) -> str:
-    lang = (get_language() or "ko").lower()
-    suffix = "en" if lang.startswith("en") else "zh" if lang.startswith("zh") else "ko"
-    return getattr(obj, f"{field}_{suffix}", "") or getattr(obj, f"{field}_ko", "")
 
 
 class Facility(models.Model):
@@ -83,7 +77,7 @@ class Facility(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
     def hazards(self) -> list[str]:
         """The hazards residents may shelter here from, by kind and setting."""
@@ -187,11 +181,11 @@ class MapLayer(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
     @property
     def description(self) -> str:
-        return _localised(self, "description")
+        return localised(self, "description")
 
     def is_stale(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -224,7 +218,7 @@ class LayerFeature(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
 
 class ActionGuide(ClusterableModel):
@@ -254,11 +248,11 @@ class ActionGuide(ClusterableModel):
 
     @property
     def title(self) -> str:
-        return _localised(self, "title")
+        return localised(self, "title")
 
     @property
     def summary(self) -> str:
-        return _localised(self, "summary")
+        return localised(self, "summary")
 
 
 class GuideStep(models.Model):
@@ -286,7 +280,7 @@ class GuideStep(models.Model):
 
     @property
     def text(self) -> str:
-        return _localised(self, "text")
+        return localised(self, "text")
 
 
 class Alert(models.Model):
@@ -367,15 +361,15 @@ class Alert(models.Model):
 
     @property
     def headline(self) -> str:
-        return _localised(self, "headline")
+        return localised(self, "headline")
 
     @property
     def description(self) -> str:
-        return _localised(self, "description")
+        return localised(self, "description")
 
     @property
     def instruction(self) -> str:
-        return _localised(self, "instruction")
+        return localised(self, "instruction")
 
     def is_active(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from sotong.core.i18n import language_suffix
 from sotong.organisation.models import Dong
 from sotong.safety import nearest, selectors
 from sotong.safety.choices import SHELTER_HAZARDS, Audience, FacilityKind, Hazard, Phase, Setting
@@ -40,11 +41,6 @@ def _compass_words() -> list[str]:
         pgettext("compass", "서"),
         pgettext("compass", "북서"),
     ]
-
-
-def _language_suffix() -> str:
-    lang = (get_language() or "ko").lower()
-    return "en" if lang.startswith("en") else "zh" if lang.startswith("zh") else "ko"
 
 
 @dataclass(frozen=True)
@@ -238,7 +234,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "directions": getattr(settings, "SAFETY_DIRECTIONS_URL", "")
                 or nearest.DEFAULT_DIRECTIONS_URL,
                 "settings": {k.value: str(k.label) for k in Setting},
-                "lang": _language_suffix(),
+                "lang": language_suffix(),
                 "tiles": settings.SAFETY_TILE_URL,
                 "attribution": settings.SAFETY_TILE_ATTRIBUTION,
             },
@@ -342,7 +338,7 @@ def safety_map(request: HttpRequest) -> HttpResponse:
             "layers": layers,
             "client": {
                 "urls": _page_urls(),
-                "lang": _language_suffix(),
+                "lang": language_suffix(),
                 "tiles": settings.SAFETY_TILE_URL,
                 "attribution": settings.SAFETY_TILE_ATTRIBUTION,
                 "strings": {"layers": _("레이어"), "legend": _("범례"), "list": _("목록으로 보기")},
@@ -412,7 +408,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cache_control(max_age=3600)
 def manifest(request: HttpRequest) -> HttpResponse:
-    from sotong.pages.templatetags.sotong_tags import lang_tag
+    from sotong.core.templatetags.sotong_tags import lang_tag
 
     scope = reverse("safety:home")
     data = {

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sotong.connectors.webpush.vapid import application_server_key
+from sotong.core.json_body import json_object
 from sotong.core.ratelimit import Limit, allow
-from sotong.safety.json_body import json_object
 from sotong.safety.models import Subscriber
 from sotong.safety.services_subscribers import (
     SubscriptionInvalid,

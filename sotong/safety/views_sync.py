@@ -21,8 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sotong.core.json_body import json_object
 from sotong.core.ratelimit import Limit, allow
-from sotong.safety.json_body import json_object
 from sotong.safety.models import SyncDevice
 from sotong.safety.selectors_sync import device_for, sync_state
 from sotong.safety.services_sync import (

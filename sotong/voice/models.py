@@ -5,10 +5,10 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sotong.core.crypto import EncryptedTextField
+from sotong.core.i18n import localised
 from sotong.core.storage import private_storage
 from sotong.organisation.models import Department, Dong
 from sotong.voice.choices import Channel, Kind, LocationSource, Status
@@ -68,9 +68,7 @@ class ServiceCategory(models.Model):
         return self.name_ko
 
     def localised(self, field: str) -> str:
-        suffix = {"en": "en", "zh-hans": "zh"}.get((get_language() or "ko").lower())
-        value = getattr(self, f"{field}_{suffix}", "") if suffix else ""
-        return str(value or getattr(self, f"{field}_ko"))
+        return localised(self, field)
 
     @property
     def name(self) -> str:

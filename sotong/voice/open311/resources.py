@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import get_language
 
+from sotong.core.i18n import localised
 from sotong.core.workdays import SEOUL
 from sotong.voice.choices import Status
 from sotong.voice.masking import mask_text
@@ -30,19 +30,6 @@ LOCATION_PLACES = Decimal("0.0001")  # about 11 m of latitude: enough to find a 
 def w3c(value: datetime | None) -> str | None:
     """W3C datetime in Seoul time, e.g. 2026-01-31T09:00:00+09:00."""
     return value.astimezone(SEOUL).isoformat(timespec="seconds") if value else None
-
-
-def _suffix() -> str:
-    return {"en": "en", "zh-hans": "zh"}.get((get_language() or "ko").lower(), "ko")
-
-
-def _localised(item: dict[str, Any], field: str) -> str | None:
-    """``field_<lang>`` of a JSON attribute or value, falling back to Korean and then to ``field``."""
-    for key in (f"{field}_{_suffix()}", f"{field}_ko", field):
-        value = item.get(key)
-        if value not in (None, ""):
-            return str(value)
-    return None
 
 
 def discovery(*, contact: str) -> dict[str, Any]:
@@ -87,7 +74,9 @@ def attribute_values(attribute: dict[str, Any]) -> list[dict[str, str]]:
     listed = []
     for value in values or []:
         if isinstance(value, dict) and value.get("key") not in (None, ""):
-            listed.append({"key": str(value["key"]), "name": _localised(value, "name") or str(value["key"])})
+            listed.append(
+                {"key": str(value["key"]), "name": (localised(value, "name") or None) or str(value["key"])}
+            )
         elif isinstance(value, str | int) and not isinstance(value, bool):
             listed.append({"key": str(value), "name": str(value)})
     return listed
@@ -106,9 +95,9 @@ def service_definition(category: ServiceCategory) -> dict[str, Any]:
             "code": attribute["code"],
             "datatype": datatype_of(attribute),
             "required": attribute.get("required") is True,
-            "datatype_description": _localised(attribute, "datatype_description"),
+            "datatype_description": (localised(attribute, "datatype_description") or None),
             "order": attribute.get("order") if isinstance(attribute.get("order"), int) else order,
-            "description": _localised(attribute, "description") or attribute["code"],
+            "description": localised(attribute, "description") or attribute["code"],
         }
         if entry["datatype"] in {"singlevaluelist", "multivaluelist"}:
             entry["values"] = attribute_values(attribute)

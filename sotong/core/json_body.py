@@ -1,4 +1,4 @@
-"""Reading the small JSON bodies the safety page's scripts send (push subscriptions, sync)."""
+"""Reading the small JSON bodies that pages' scripts send (push subscriptions, sync, …)."""
 
 from __future__ import annotations
 
