@@ -11,7 +11,8 @@ from django.utils import timezone
 from sotong.organisation.models import Department
 from sotong.organisation.selectors import case_departments_for, spans_case_handling
 from sotong.voice.choices import OPEN_STATUSES, Status
-from sotong.voice.models import Case
+from sotong.voice.masking import mask_text
+from sotong.voice.models import Case, CaseMessage
 
 
 def can_handle_case(user: Any, case: Case) -> bool:
@@ -99,6 +100,62 @@ def similar_answered(*, case: Case, limit: int = 5) -> list[tuple[Case, float]]:
     scores = cosine_similarity(matrix[0], matrix[1:])[0]
     ranked = sorted(zip(pool, scores, strict=True), key=lambda pair: -pair[1])
     return [(c, float(score)) for c, score in ranked[:limit] if score > 0.1]
+
+
+def is_published(case: Case) -> bool:
+    """True when the case is on the public list of answers (see ``published_answers``)."""
+    return (
+        case.consent_publish and case.status in {Status.ANSWERED, Status.CLOSED} and case.primary_id is None
+    )
+
+
+def can_see_answer(user: Any, case: Case) -> bool:
+    """An officer may reuse a published answer, or one of a case they may handle (their department's,
+    or any for roles that span departments)."""
+    return is_published(case) or can_handle_case(user, case)
+
+
+def masked_for_reuse(case: Case, text: str) -> str:
+    """Text of another resident's case as an officer may reuse it: no phone numbers, addresses of mail,
+    registration or car numbers, nor that resident's name (the public pages' masking)."""
+    return mask_text(text, names=[case.contact_name])
+
+
+@dataclass(frozen=True)
+class SimilarAnswer:
+    case: Case
+    score: float
+    text: str  # the resident's words, masked
+    reusable: bool  # the officer may see (and so reuse) its answer
+
+
+def similar_answers_for(*, user: Any, case: Case, limit: int = 5) -> list[SimilarAnswer]:
+    """``similar_answered`` as ``user`` may see it: every department's cases, masked, and which of
+    their answers the user may reuse."""
+    similar = similar_answered(case=case, limit=limit)
+    if not similar:
+        return []
+    # One query for the departments the user handles (can_handle_case would ask once per case).
+    handled = set(case_departments_for(user).values_list("pk", flat=True))
+    return [
+        SimilarAnswer(
+            case=other,
+            score=score,
+            text=masked_for_reuse(other, other.text),
+            reusable=is_published(other) or other.department_id in handled,
+        )
+        for other, score in similar
+    ]
+
+
+def reusable_answer(*, user: Any, number: str) -> str:
+    """The final answer of case ``number``, masked, for ``user`` to start a reply from; "" when there
+    is none or the user may not see it (told apart from a missing case by nothing)."""
+    source = Case.objects.filter(number=number[:20]).first()
+    if source is None or not can_see_answer(user, source):
+        return ""
+    answer = source.messages.filter(purpose=CaseMessage.Purpose.ANSWER).last()
+    return masked_for_reuse(source, answer.body) if answer is not None else ""
 
 
 def tracked_case(*, number: str, token: str) -> Case | None:

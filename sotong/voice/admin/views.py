@@ -115,12 +115,11 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     if template_id and template_id.isdigit():
         chosen = templates.filter(pk=int(template_id)).first()
         prefill = chosen.body if chosen else ""
-    answer_of = request.GET.get("use_answer")
+    answer_of = request.GET.get("use_answer", "").strip()
     if answer_of:
-        source = Case.objects.filter(number=answer_of).first()
-        if source is not None:
-            answer = source.messages.filter(purpose="answer").last()
-            prefill = answer.body if answer else prefill
+        # Only an answer the officer may see, masked: another resident's name or number never
+        # reaches this reply box.
+        prefill = selectors.reusable_answer(user=request.user, number=answer_of) or prefill
     deliveries = {
         d.subject: d
         for d in Delivery.objects.filter(
@@ -145,7 +144,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "events": case.events.all(),
             "photos": case.attachments.all(),
             "duplicates": case.duplicates.all(),
-            "similar": selectors.similar_answered(case=case),
+            "similar": selectors.similar_answers_for(user=request.user, case=case),
             "templates": templates,
             "prefill": prefill,
             "departments": Department.objects.filter(is_active=True)
