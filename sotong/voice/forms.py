@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sotong.core.i18n import localised
 from sotong.organisation.models import Dong
 from sotong.voice.choices import RESIDENT_KINDS, Kind
 from sotong.voice.models import ServiceCategory
@@ -31,6 +32,14 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
+class LocalisedChoiceField(forms.ModelChoiceField):
+    """Options named in the language of the request that renders them (``name_en``, ``name_zh``…),
+    not in the language active when the form class was defined."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return localised(obj, "name")
+
+
 class CaseForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("무엇을 알려 주시나요?"),
@@ -38,7 +47,7 @@ class CaseForm(forms.Form):
         initial=Kind.REPORT,
         widget=forms.RadioSelect,
     )
-    category = forms.ModelChoiceField(
+    category = LocalisedChoiceField(
         label=_("분야 (모르면 비워 두세요)"),
         queryset=ServiceCategory.objects.filter(is_active=True),
         to_field_name="code",
@@ -53,7 +62,7 @@ class CaseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("무엇이, 언제, 어디서 불편한지 적어 주세요. 주민등록번호 같은 개인정보는 적지 마세요."),
     )
-    dong = forms.ModelChoiceField(
+    dong = LocalisedChoiceField(
         label=_("행정동"),
         queryset=Dong.objects.all(),
         to_field_name="code",
