@@ -39,10 +39,11 @@ from scipy.sparse import csr_matrix, hstack  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
+from sotong.core.i18n import text_language  # noqa: E402
 from sotong.voice import routing  # noqa: E402
 from sotong.voice.routing import data, evaluation, selection, urgent  # noqa: E402
 from sotong.voice.routing.model import Prediction  # noqa: E402
-from sotong.voice.routing.text import kiwi, language_of  # noqa: E402
+from sotong.voice.routing.text import kiwi  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "routing_quality.json"
 
@@ -366,7 +367,7 @@ def main() -> None:
         f"\nThreshold {current['threshold']}: {current['direct_share']:.1%} of held-out messages go straight to a "
         f"department ({current['direct_accuracy']:.1%} of them right), {1 - current['direct_share']:.1%} to triage."
     )
-    by_language = Counter(language_of(e.text) for e in data.synthetic_examples())
+    by_language = Counter(text_language(e.text) for e in data.synthetic_examples())
     sources = Counter(e.source for e in current_data)
     print(
         f"Training examples: {dict(sorted(sources.items()))}; written by language: {dict(sorted(by_language.items()))}"

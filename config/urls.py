@@ -11,7 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from sotong.core import health
-from sotong.voice import kakao as voice_kakao
+from sotong.site import views as site_views
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -26,7 +26,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Called by Kakao i Open Builder, not by browsers: one address whatever the resident's language.
-    path("kakao/skill/", voice_kakao.skill, name="kakao_skill"),
+    path("kakao/skill/", site_views.kakao_skill, name="kakao_skill"),
     path("open311/v2/", include("sotong.voice.open311.urls")),
     path("api/safety/", include("sotong.safety.api_urls")),
     path("cap/", include("sotong.safety.cap_urls")),

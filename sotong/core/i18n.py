@@ -6,11 +6,17 @@ translation falls back to Korean.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import get_language
+
+# The language suffixes of translated fields, to Django's language codes.
+DJANGO_LANGUAGES = {"ko": "ko", "en": "en", "zh": "zh-hans"}
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def language_suffix(language: str | None = None) -> str:
@@ -42,3 +48,13 @@ def localised(source: Any, field: str, *, language: str | None = None) -> str:
         if value not in (None, ""):
             return str(value)
     return ""
+
+
+def text_language(text: str) -> str:
+    """The language a resident wrote in, by its script: ``ko`` for any Hangul, ``zh`` for Chinese
+    characters without Hangul, ``en`` otherwise."""
+    if HANGUL.search(text):
+        return "ko"
+    if HAN.search(text):
+        return "zh"
+    return "en"

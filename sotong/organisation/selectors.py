@@ -182,3 +182,15 @@ def officers_of(*, department: Department) -> dict[str, Any]:
         for a in OfficerAssignment.objects.filter(department=department).select_related("user")
         if a.user.is_active
     }
+
+
+def dong_named_in(text: str) -> Dong | None:
+    """The dong a resident's message names (in any of its languages); the longest name wins, so
+    "당산2동" is not read as "당산1동"'s neighbour "당산동"."""
+    folded = text.casefold()
+    found: tuple[int, Dong] | None = None
+    for dong in dongs():
+        for name in (dong.name_ko, dong.name_en, dong.name_zh):
+            if name and name.casefold() in folded and (found is None or len(name) > found[0]):
+                found = (len(name), dong)
+    return found[1] if found else None

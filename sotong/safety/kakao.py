@@ -1,6 +1,6 @@
-"""What the KakaoTalk conversation says about safety: the nearest shelters for a hazard from a dong, and
-the alerts in force. The answers come from the safety module's selectors, the same ones its API and
-pages use; the conversation itself (which step, which quick replies) stays in `voice.kakao`.
+"""Safety in the residents' KakaoTalk conversation: the nearest shelters for a hazard from a dong, and the
+alerts in force. The answers come from the safety module's selectors, the same ones its API and pages use;
+the conversation itself (state, menu, cancelling) lives in ``sotong.site.conversation``.
 
 Open Builder gives a skill no location, so the resident names their dong and distances count from its
 centre, which the answer says.
@@ -13,8 +13,11 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from sotong.core.conversation import Conversation, Reply, Topic, Turn, quick
 from sotong.organisation.models import Dong
+from sotong.organisation.selectors import dong_named_in
 from sotong.safety.choices import SHELTER_HAZARDS, Hazard, Setting
 from sotong.safety.selectors import nearest_shelters
 from sotong.safety.selectors_alerts import active_alerts
@@ -158,3 +161,77 @@ def alerts_text() -> str:
         lines.append(_site(reverse("safety:alert_detail", kwargs={"pk": alert.pk})))
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+KEY = "safety"
+SHELTER = gettext_noop("가까운 대피소")
+ALERTS = gettext_noop("지금 발령된 특보")
+MENU = gettext_noop("처음으로")
+
+
+def _ask_hazard(hint: str = "") -> Reply:
+    text = _("어떤 상황인가요? 아래에서 고르거나 적어 주세요.")
+    return Reply(
+        f"{hint}\n\n{text}" if hint else text,
+        quick=[*((label, label) for label in hazard_labels()), quick(MENU)],
+    )
+
+
+def _ask_shelter_place(hazard: str, hint: str = "") -> Reply:
+    text = _(
+        "%(hazard)s 때 갈 수 있는 가까운 곳을 찾습니다. 지금 계신 동 이름을 알려 주세요. (예: 신길1동)"
+    ) % {"hazard": hazard_label(hazard)}
+    return Reply(f"{hint}\n\n{text}" if hint else text, quick=[quick(MENU)])
+
+
+class SafetyTopic(Topic):
+    """The nearest shelters (which hazard — the alert in force, when there is one — then where) and the
+    alerts in force."""
+
+    key = KEY
+    order = 20
+    commands = {
+        "shelter": (
+            SHELTER,
+            "대피소",
+            "가까운대피소",
+            "대피소 찾기",
+            "쉼터",
+            "shelter",
+            "shelters",
+            "nearest shelter",
+            "避难所",
+            "附近避难所",
+        ),
+        "alerts": (ALERTS, "특보", "발령된 특보", "경보", "alerts", "warnings", "预警", "警报"),
+    }
+    menu = (SHELTER, ALERTS)
+    menu_lines = (
+        gettext_noop("가까운 대피소: 재난 때 갈 곳을 찾습니다."),
+        gettext_noop("지금 발령된 특보: 우리 구의 특보·경보를 봅니다."),
+    )
+
+    def handle(self, turn: Turn, conversation: Conversation) -> Reply | None:
+        if turn.command == "alerts":
+            return Reply(alerts_text(), quick=[quick(SHELTER), quick(MENU)])
+        if turn.command == "shelter":
+            hazard = alert_hazard()
+            if hazard is None:
+                conversation.begin(KEY, "hazard")
+                return _ask_hazard()
+            conversation.begin(KEY, "place", hazard=hazard)
+            return _ask_shelter_place(hazard)
+        if conversation.step == "hazard":
+            found = hazard_in(turn.text)
+            if found is None:
+                return _ask_hazard(_("어떤 재난인지 알아듣지 못했습니다."))
+            conversation.go("place", hazard=found)
+            return _ask_shelter_place(found)
+        hazard = str(conversation.data.get("hazard") or "")
+        dong = dong_named_in(turn.text) if turn.text else None
+        if dong is None:
+            return _ask_shelter_place(hazard, hint=_("우리 구의 동 이름을 찾지 못했습니다."))
+        conversation.reset()
+        return Reply(
+            shelters_text(dong=dong, hazard=hazard), quick=[quick(SHELTER), quick(ALERTS), quick(MENU)]
+        )

@@ -11,7 +11,12 @@ class VoiceConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers voice as the handler of inbound e-mail (connectors never import the domain).
+        # Voice answers in the residents' KakaoTalk conversation (sending and checking cases).
+        from sotong.core.conversation import register_topic
         from sotong.voice import email_intake  # noqa: F401
+        from sotong.voice.kakao import VoiceTopic
+
+        register_topic(VoiceTopic())
 
     def warm_up(self) -> None:
         # Workers route cases: load (or train once) the routing model before the first case.

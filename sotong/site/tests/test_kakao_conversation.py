@@ -29,17 +29,6 @@ pytestmark = pytest.mark.django_db
 REPORT = "당산역 4번 출구 앞 보도블록이 깨져서 걸려 넘어질 뻔했어요. 고쳐 주세요."
 
 
-@pytest.fixture
-def kakao(settings: Any) -> None:
-    kakao_settings(settings)
-
-
-@pytest.fixture
-def user() -> str:
-    """A botUserKey of its own for each test, so conversations never meet in a shared cache."""
-    return secrets.token_hex(35)
-
-
 def assert_documented(body: dict[str, Any]) -> None:
     """The SkillResponse rules: version 2.0, 1–3 outputs, SimpleText ≤ 1000, ≤ 10 quick replies."""
     assert set(body) == {"version", "template"}
@@ -413,7 +402,9 @@ def test_the_external_id_is_a_digest_of_the_user_and_conversation(kakao: None, u
 
 def test_a_flood_of_messages_is_slowed_down(kakao: None, user: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # An hour-long window, so the test never straddles two windows.
-    monkeypatch.setattr("sotong.voice.kakao.TURN_LIMIT", Limit("voice.kakao.test", count=3, seconds=3600))
+    monkeypatch.setattr(
+        "sotong.site.conversation.TURN_LIMIT", Limit("site.kakao.test", count=3, seconds=3600)
+    )
     client = Client()
     for _ in range(3):
         say(client, "처음으로", user)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -14,21 +13,9 @@ from sotong.organisation.models import Dong
 from sotong.safety.choices import FacilityKind, Hazard, Setting
 from sotong.safety.models import Alert, Facility
 
-from .test_kakao_skill import labels, say, texts
+from .test_kakao_conversation import labels, say, texts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def kakao(settings: Any) -> None:
-    from sotong.connectors.kakao.tests.payloads import kakao_settings
-
-    kakao_settings(settings)
-
-
-@pytest.fixture
-def user() -> str:
-    return secrets.token_hex(35)
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sotong.core.i18n import text_language
 from sotong.voice.routing import RECOMMENDED_THRESHOLD, URGENT_MODEL_THRESHOLD, data, urgent
 from sotong.voice.routing.model import Prediction
-from sotong.voice.routing.text import language_of
 
 
 class Predictor(Protocol):
@@ -71,7 +71,7 @@ def evaluate(
         hit3 = example.department in [d for d, _ in prediction.top3]
         top1 += hit1
         top3 += hit3
-        counts = languages.setdefault(language_of(example.text), [0, 0, 0])
+        counts = languages.setdefault(text_language(example.text), [0, 0, 0])
         counts[0] += 1
         counts[1] += hit1
         counts[2] += hit3

@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
+from sotong.core.i18n import text_language
 from sotong.voice.routing import data, urgent
 from sotong.voice.routing.model import Params, RoutingModel, softmax
-from sotong.voice.routing.text import analyse, content_tokens, language_of
+from sotong.voice.routing.text import analyse, content_tokens
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def summarise(
         hit1, hit3 = top[0] == r.example.department, r.example.department in top
         top1 += hit1
         top3 += hit3
-        counts = languages.setdefault(language_of(r.example.text), [0, 0, 0])
+        counts = languages.setdefault(text_language(r.example.text), [0, 0, 0])
         counts[0] += 1
         counts[1] += hit1
         counts[2] += hit3

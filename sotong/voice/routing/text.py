@@ -10,8 +10,6 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-HAN = re.compile(r"[\u4e00-\u9fff]")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Content-bearing parts of speech: nouns, verbs and adjectives (stems), roots, foreign words, numbers.
 KEEP_TAGS = ("NNG", "NNP", "XR", "SL", "SH", "SN", "MAG")
@@ -34,14 +32,6 @@ def kiwi() -> Any:
     from kiwipiepy import Kiwi
 
     return Kiwi()
-
-
-def language_of(text: str) -> str:
-    if HANGUL.search(text):
-        return "ko"
-    if HAN.search(text):
-        return "zh"
-    return "en"
 
 
 def analyse(texts: Sequence[str]) -> list[list[tuple[str, str]]]:

@@ -16,13 +16,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sotong.core.crypto import digest
+from sotong.core.i18n import text_language
 from sotong.core.queue import enqueue_on_commit
 from sotong.organisation.models import Dong
 from sotong.voice.choices import Kind, LocationSource, Status
 from sotong.voice.deadlines import first_response_due
 from sotong.voice.models import Attachment, Case, CaseCounter, CaseEvent, CaseMessage, ServiceCategory
 from sotong.voice.routing import urgent
-from sotong.voice.routing.text import language_of
 
 MAX_TEXT = 4000
 
@@ -138,7 +138,7 @@ def _store(s: Submission) -> Case:
         category=s.category,
         title=s.title.strip()[:200],
         text=text,
-        language=language_of(text),
+        language=text_language(text),
         dong=s.dong,
         address_text=s.address_text.strip()[:200],
         lat=lat,

@@ -77,10 +77,15 @@ def compose(case: Case, message: CaseMessage) -> tuple[str, str]:
     return subject, text
 
 
+def outbox_subject(message: CaseMessage) -> str:
+    """How the outbox names the deliveries of a message to the resident."""
+    return f"voice.casemessage:{message.pk}"
+
+
 def notify_resident(*, case: Case, message: CaseMessage) -> list[str]:
     """Queue the message on every way back to this resident; returns the channels used."""
     subject, text = compose(case, message)
-    subject_ref = f"voice.casemessage:{message.pk}"
+    subject_ref = outbox_subject(message)
     used = []
 
     def queue(channel: str, recipient: str, payload: dict[str, Any]) -> None:
