@@ -92,6 +92,9 @@ class Case(models.Model):
     channel = models.CharField(_("접수 경로"), max_length=20, choices=Channel.choices)
     # The channel's own id for what was sent: a retried webhook or a double-submitted form is one case.
     external_id = models.CharField(max_length=200)
+    # When the client names its request (Open311's Idempotency-Key), a keyed digest of what it sent: a
+    # retry repeats it, another request under a used name does not. Empty for older cases and channels.
+    request_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     # Who the resident is on that channel (Kakao user key, e-mail address digest…), for replies.
     channel_user = models.CharField(max_length=200, blank=True)
 

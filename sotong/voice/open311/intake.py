@@ -47,8 +47,26 @@ def clean(value: str) -> str:
 
 
 def request_create(*, data: QueryDict, key: Open311Key, idempotency_key: str = "") -> tuple[Case, bool]:
-    """Store the request as a case, once: a retry returns the case made the first time."""
-    return case_receive(submission=submission_for(data=data, key=key, idempotency_key=idempotency_key))
+    """Store the request as a case, once: a retry returns the case made the first time. An
+    Idempotency-Key used before for a different body is refused (422), as the IETF draft on the header
+    asks, rather than answered with the other request's case."""
+    submission = submission_for(data=data, key=key, idempotency_key=idempotency_key)
+    case, created = case_receive(submission=submission)
+    # Cases stored before bodies were compared have no digest: a retry with their key is taken as before.
+    if not created and case.request_digest and case.request_digest != submission.request_digest:
+        raise Open311Error(
+            422,
+            "The Idempotency-Key was used before for a different request; a retry must send the same "
+            "body, and a new request needs a new key.",
+        )
+    return case, created
+
+
+def request_digest(data: QueryDict) -> str:
+    """A keyed digest of the request: every field as sent, in name order, but the api_key (a client may
+    change its key between tries). The same form sent urlencoded or as multipart has the same digest."""
+    fields = sorted((name, values) for name, values in data.lists() if name != "api_key")
+    return digest(json.dumps(fields))
 
 
 def submission_for(*, data: QueryDict, key: Open311Key, idempotency_key: str = "") -> Submission:
@@ -115,8 +133,10 @@ def submission_for(*, data: QueryDict, key: Open311Key, idempotency_key: str = "
     if problems:
         raise Open311Error(400, *problems)
 
+    body_digest = ""
     if idempotency_key:
         external_id = f"{key.name}:{idempotency_key}"
+        body_digest = request_digest(data)
     else:
         # A client that retries without an Idempotency-Key sends the same request again: the same
         # sender, place and words on the same day are one case. The day lets the same words sent
@@ -128,6 +148,7 @@ def submission_for(*, data: QueryDict, key: Open311Key, idempotency_key: str = "
     return Submission(
         channel=Channel.OPEN311,
         external_id=external_id,
+        request_digest=body_digest,
         text=text,
         category=category,
         dong=dong,

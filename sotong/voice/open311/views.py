@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
@@ -34,6 +35,10 @@ from sotong.voice.open311.render import error_response, errors_response, render
 # A report is a few kilobytes; 4,000 Korean characters URL-encoded are about 36 KiB.
 MAX_BODY = 64 * 1024
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+NOT_UTF8 = (
+    "The request body is not valid UTF-8; send the form as application/x-www-form-urlencoded; charset=utf-8."
+)
+REPLACEMENT = "\ufffd"
 
 View = Callable[..., HttpResponse]
 
@@ -148,12 +153,39 @@ def _form(request: HttpRequest) -> QueryDict:
     try:
         if len(request.body) > MAX_BODY:
             raise too_large
-        return request.POST
+        data = request.POST
     except RequestDataTooBig:
         raise too_large from None
     except (BadRequest, MultiPartParserError, SuspiciousOperation):
         # Also a form in another charset than UTF-8, which the spec requires.
         raise Open311Error(400, "The request body cannot be read as a UTF-8 form.") from None
+    if not _decodes(request, data):
+        raise Open311Error(400, NOT_UTF8)
+    return data
+
+
+def _decodes(request: HttpRequest, data: QueryDict) -> bool:
+    """False when the form holds bytes that are not text in its charset (UTF-8 unless it says another).
+
+    Django reads such bytes anyway, as Latin-1 or as U+FFFD: the case would be stored as mojibake."""
+    encoding = request.encoding or settings.DEFAULT_CHARSET
+    if request.content_type == "application/x-www-form-urlencoded":
+        try:
+            parse_qsl(
+                request.body.decode(encoding),
+                keep_blank_values=True,
+                encoding=encoding,
+                errors="strict",
+                max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+            )
+        except UnicodeDecodeError:
+            return False
+        return True
+    # Multipart: Django decodes each field with errors="replace"; a replacement character is what is
+    # left of bytes that were not text (no resident types one).
+    return not any(
+        REPLACEMENT in name or any(REPLACEMENT in v for v in values) for name, values in data.lists()
+    )
 
 
 @endpoint("GET")

@@ -63,6 +63,7 @@ class Submission:
     photos: list[Photo] = field(default_factory=list)
     received_at: datetime | None = None
     message_id: str = ""  # the channel's id of the first message (e.g. an e-mail's Message-ID)
+    request_digest: str = ""  # what a client that names its requests sent (see Case.request_digest)
 
 
 def _increment(year: int) -> int | None:
@@ -133,6 +134,7 @@ def _store(s: Submission) -> Case:
         number=_next_number(received_at.astimezone(timezone.get_default_timezone()).year),
         channel=s.channel,
         external_id=s.external_id[:200],
+        request_digest=s.request_digest[:64],
         channel_user=s.channel_user[:200],
         kind=s.kind or (s.category.kind if s.category else Kind.REPORT),
         category=s.category,
