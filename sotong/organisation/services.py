@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from sotong.accounts.models import User
 from sotong.accounts.roles import Role, group_name, role_spans_departments
 from sotong.core.audit import audit_record
 from sotong.organisation.models import Department, Membership, OfficerAssignment
 
 
-def sync_groups_for(*, user: Any) -> None:
+def sync_groups_for(*, user: User) -> None:
     """Give the user exactly the groups of the roles they hold (other groups are left alone)."""
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     role_groups = {group_name(role) for role in Role}
@@ -23,7 +22,9 @@ def sync_groups_for(*, user: Any) -> None:
     user._sotong_roles = roles
 
 
-def membership_grant(*, user: Any, role: str, department: Department | None, by: Any = None) -> Membership:
+def membership_grant(
+    *, user: User, role: str, department: Department | None, by: User | None = None
+) -> Membership:
     if role not in Role.values:
         raise ValidationError(f"unknown role {role!r}")
     if department is None and not role_spans_departments(role):
@@ -45,7 +46,12 @@ def membership_grant(*, user: Any, role: str, department: Department | None, by:
 
 
 def officer_assign(
-    *, department: Department, user: Any, position: str, public_title: str = "SNS 소통 주무관", by: Any = None
+    *,
+    department: Department,
+    user: User,
+    position: str,
+    public_title: str = "SNS 소통 주무관",
+    by: User | None = None,
 ) -> OfficerAssignment:
     """Make ``user`` the department's primary or backup SNS officer, replacing whoever held it."""
     if position not in OfficerAssignment.Position.values:

@@ -7,23 +7,19 @@ accepted only from the address the case was filed with. The same message deliver
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 
 from sotong.connectors.email.inbound import InboundEmail, RefusedEmail, parse_email
 from sotong.connectors.models import Delivery
 from sotong.connectors.registry import register_inbound
 from sotong.core.crypto import digest
-from sotong.core.events import send_event_on_commit
-from sotong.organisation.consumers import department_group
 from sotong.voice.choices import Channel
-from sotong.voice.models import Attachment, Case, CaseEvent, CaseMessage
-from sotong.voice.services.intake import MAX_TEXT, Photo, Submission, case_receive
+from sotong.voice.models import Case, CaseMessage
+from sotong.voice.services.intake import Photo, Submission, case_add_resident_message, case_receive
 from sotong.voice.uploads import MAX_PHOTOS, clean_photo
 
 logger = logging.getLogger(__name__)
@@ -43,7 +39,14 @@ def receive_email(raw: bytes) -> Case | None:
     photos = _photos(mail)
     case = _answered_case(mail)
     if case is not None:
-        return _append(case=case, mail=mail, photos=photos)
+        case_add_resident_message(
+            case=case,
+            text=mail.text or mail.subject or (PHOTOS_ONLY if photos else ""),
+            channel=Channel.EMAIL,
+            external_id=mail.external_id,
+            photos=photos,
+        )
+        return case
     text = mail.text or mail.subject or (PHOTOS_ONLY if photos else "")
     if not text.strip():
         logger.info("inbound e-mail without subject, text or photo ignored")
@@ -116,55 +119,6 @@ def _answered_case(mail: InboundEmail) -> Case | None:
     message_pks = [int(s.split(":")[1]) for s in ours if re.fullmatch(r"voice\.casemessage:\d+", s)]
     pks += CaseMessage.objects.filter(pk__in=message_pks).values_list("case_id", flat=True)
     return first_from_resident(pks)
-
-
-def _append(*, case: Case, mail: InboundEmail, photos: list[Photo]) -> Case:
-    with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).select_related("department").get(pk=case.pk)
-        external_id = mail.external_id[:200]
-        if CaseMessage.objects.filter(
-            case=case, direction=CaseMessage.Direction.INBOUND, external_id=external_id
-        ).exists():
-            return case  # delivered again
-        body = mail.text or mail.subject or (PHOTOS_ONLY if photos else "")
-        if not body.strip():
-            return case  # nothing written, nothing attached
-        CaseMessage.objects.create(
-            case=case,
-            direction=CaseMessage.Direction.INBOUND,
-            body=body.strip()[:MAX_TEXT],
-            channel=Channel.EMAIL,
-            external_id=external_id,
-        )
-        for photo in photos:
-            _attach(case, photo)
-        CaseEvent.objects.create(
-            case=case, kind="resident_replied", detail={"channel": Channel.EMAIL, "photos": len(photos)}
-        )
-        case.save(update_fields=["updated_at"])
-        event = {"type": "case.changed", "case": case.number, "status": case.status}
-        if case.department is not None:
-            send_event_on_commit(department_group(case.department.code), event)
-        send_event_on_commit(f"case.{case.number}", event)
-    return case
-
-
-def _attach(case: Case, photo: Photo) -> None:
-    sha = hashlib.sha256(photo.content).hexdigest()
-    if case.attachments.filter(sha256=sha).exists():
-        return
-    attachment = Attachment(
-        case=case,
-        content_type=photo.content_type,
-        size=len(photo.content),
-        width=photo.width,
-        height=photo.height,
-        sha256=sha,
-    )
-    attachment.file.save(
-        f"{case.number}-{sha[:12]}.{photo.extension}", ContentFile(photo.content), save=False
-    )
-    attachment.save()
 
 
 register_inbound("email", receive_email)

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sotong.accounts.models import User
 from sotong.core.audit import audit_record
 from sotong.core.events import send_event_on_commit
 from sotong.organisation.consumers import department_group
@@ -29,12 +30,12 @@ from sotong.voice.services.notify import notify_resident, resident_language
 MAX_REPLY = 8000
 
 
-def _require(user: Any, case: Case) -> None:
+def _require(user: User, case: Case) -> None:
     if not can_handle_case(user, case):
         raise PermissionDenied(_("이 민원을 처리할 권한이 없습니다."))
 
 
-def _event(case: Case, event: str, by: Any, *, public: bool = False, **detail: Any) -> CaseEvent:
+def _event(case: Case, event: str, by: User, *, public: bool = False, **detail: Any) -> CaseEvent:
     return CaseEvent.objects.create(case=case, kind=event, actor=by, detail=detail, public=public)
 
 
@@ -46,7 +47,7 @@ def _changed(case: Case) -> None:
 
 
 @transaction.atomic
-def case_take(*, case: Case, by: Any) -> Case:
+def case_take(*, case: Case, by: User) -> Case:
     """An officer takes the case: it is theirs and in progress."""
     _require(by, case)
     case.officer = by
@@ -59,7 +60,7 @@ def case_take(*, case: Case, by: Any) -> Case:
 
 
 @transaction.atomic
-def case_reply(*, case: Case, body: str, by: Any, final: bool = True) -> CaseMessage:
+def case_reply(*, case: Case, body: str, by: User, final: bool = True) -> CaseMessage:
     """Answer the resident (and every reporter of its duplicates). ``final`` marks the case answered."""
     _require(by, case)
     body = body.strip()
@@ -95,7 +96,7 @@ def case_reply(*, case: Case, body: str, by: Any, final: bool = True) -> CaseMes
 
 
 @transaction.atomic
-def case_note(*, case: Case, body: str, by: Any) -> CaseMessage:
+def case_note(*, case: Case, body: str, by: User) -> CaseMessage:
     """A note for staff only: never shown or sent to the resident."""
     _require(by, case)
     if not body.strip():
@@ -109,7 +110,7 @@ def case_note(*, case: Case, body: str, by: Any) -> CaseMessage:
 
 
 @transaction.atomic
-def case_transfer(*, case: Case, to: Department, by: Any, reason: str) -> Case:
+def case_transfer(*, case: Case, to: Department, by: User, reason: str) -> Case:
     """Move the case to the department that handles it. The deadline stays: the district received the
     case when the resident sent it. Every transfer is counted (mis-routing is measured)."""
     _require(by, case)
@@ -141,7 +142,7 @@ def case_transfer(*, case: Case, to: Department, by: Any, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_merge(*, duplicate: Case, primary: Case, by: Any) -> Case:
+def case_merge(*, duplicate: Case, primary: Case, by: User) -> Case:
     """Link a duplicate report to the primary case: its reporter gets the primary's answer."""
     _require(by, duplicate)
     if primary.pk == duplicate.pk or primary.primary_id is not None:
@@ -171,7 +172,7 @@ def case_merge(*, duplicate: Case, primary: Case, by: Any) -> Case:
 
 
 @transaction.atomic
-def case_unmerge(*, case: Case, by: Any) -> Case:
+def case_unmerge(*, case: Case, by: User) -> Case:
     """Undo a duplicate link (automatic or manual): the case goes back to its department's queue."""
     _require(by, case)
     if case.primary_id is None:
@@ -187,7 +188,7 @@ def case_unmerge(*, case: Case, by: Any) -> Case:
 
 
 @transaction.atomic
-def case_extend(*, case: Case, until: datetime, reason: str, by: Any) -> Case:
+def case_extend(*, case: Case, until: datetime, reason: str, by: User) -> Case:
     """Extend the deadline once, within the original period again, telling the resident why and until
     when (민원 처리에 관한 법률 시행령 제21조)."""
     _require(by, case)
@@ -231,7 +232,7 @@ def case_extend(*, case: Case, until: datetime, reason: str, by: Any) -> Case:
 
 
 @transaction.atomic
-def case_reclassify(*, case: Case, kind: str, by: Any) -> Case:
+def case_reclassify(*, case: Case, kind: str, by: User) -> Case:
     """Change the kind (e.g. a question that needs a law interpretation): the deadline follows the kind."""
     _require(by, case)
     if kind not in Kind.values:
@@ -247,7 +248,7 @@ def case_reclassify(*, case: Case, kind: str, by: Any) -> Case:
 
 
 @transaction.atomic
-def case_close(*, case: Case, by: Any) -> Case:
+def case_close(*, case: Case, by: User) -> Case:
     _require(by, case)
     case.status = Status.CLOSED
     case.closed_at = timezone.now()
@@ -257,7 +258,7 @@ def case_close(*, case: Case, by: Any) -> Case:
     return case
 
 
-def case_contact_view(*, case: Case, by: Any, request: HttpRequest | None = None) -> dict[str, str]:
+def case_contact_view(*, case: Case, by: User, request: HttpRequest | None = None) -> dict[str, str]:
     """Reveal the resident's contact details to staff, and record who saw whose, when."""
     _require(by, case)
     audit_record(

@@ -28,6 +28,26 @@ from sotong.voice.services.notify import notify_resident, resident_language
 logger = logging.getLogger(__name__)
 
 
+# What routing decides; nothing else of the case row is written, so a concurrent change (a note, an
+# officer's reply arriving while the task runs) is never overwritten.
+ROUTED_FIELDS = [
+    "kind",
+    "suggested_department",
+    "routing_confidence",
+    "routing_top3",
+    "urgent",
+    "life_risk",
+    "urgent_reason",
+    "routed_at",
+    "deadline",
+    "department",
+    "status",
+    "officer",
+    "primary",
+    "updated_at",
+]
+
+
 def routing_threshold() -> float:
     return float(settings.VOICE_ROUTING_THRESHOLD)
 
@@ -57,7 +77,7 @@ def case_route(*, case: Case) -> Case:
         else:
             case.status = Status.TRIAGE
         case.primary = find_primary(case)
-        case.save()
+        case.save(update_fields=ROUTED_FIELDS)
         CaseEvent.objects.create(
             case=case,
             kind="routed" if department else "triaged",
