@@ -7,6 +7,7 @@ the case made the first time. Routing and notifications run after the commit, in
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -16,8 +17,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sotong.core.crypto import digest
+from sotong.core.events import send_event_on_commit
 from sotong.core.i18n import text_language
 from sotong.core.queue import enqueue_on_commit
+from sotong.organisation.consumers import department_group
 from sotong.organisation.models import Dong
 from sotong.voice.choices import Kind, LocationSource, Status
 from sotong.voice.deadlines import first_response_due
@@ -172,20 +175,65 @@ def _store(s: Submission) -> Case:
         case=case, kind="received", detail={"channel": s.channel}, public=True, at=received_at
     )
     for photo in s.photos:
-        sha = hashlib.sha256(photo.content).hexdigest()
-        attachment = Attachment(
-            case=case,
-            content_type=photo.content_type,
-            size=len(photo.content),
-            width=photo.width,
-            height=photo.height,
-            sha256=sha,
-            lat=photo.lat if s.consent_photo_location else None,
-            lon=photo.lon if s.consent_photo_location else None,
-        )
-        attachment.file.save(
-            f"{case.number}-{sha[:12]}.{photo.extension}", ContentFile(photo.content), save=False
-        )
-        attachment.save()
+        _attach(case, photo, keep_location=s.consent_photo_location)
     enqueue_on_commit(route_case.using(queue_name="urgent" if case.urgent else "default"), case_id=case.pk)
     return case
+
+
+def _attach(case: Case, photo: Photo, *, keep_location: bool) -> Attachment | None:
+    """Store a cleaned photo with the case, once: the same picture sent again is not stored twice."""
+    sha = hashlib.sha256(photo.content).hexdigest()
+    if case.attachments.filter(sha256=sha).exists():
+        return None
+    attachment = Attachment(
+        case=case,
+        content_type=photo.content_type,
+        size=len(photo.content),
+        width=photo.width,
+        height=photo.height,
+        sha256=sha,
+        lat=photo.lat if keep_location else None,
+        lon=photo.lon if keep_location else None,
+    )
+    attachment.file.save(
+        f"{case.number}-{sha[:12]}.{photo.extension}", ContentFile(photo.content), save=False
+    )
+    attachment.save()
+    return attachment
+
+
+def case_add_resident_message(
+    *, case: Case, text: str, channel: str, external_id: str, photos: Sequence[Photo] = ()
+) -> bool:
+    """The resident wrote again on their case (e.g. an e-mail answering ours): one inbound message with its
+    photos, stored once per ``external_id``, and the officers' inbox told. False when that message was
+    stored already or brings neither words nor photos."""
+    external_id = external_id[:200]
+    body = text.strip()[:MAX_TEXT]
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("department").get(pk=case.pk)
+        if CaseMessage.objects.filter(
+            case=case, direction=CaseMessage.Direction.INBOUND, external_id=external_id
+        ).exists():
+            return False
+        if not body:
+            return False
+        CaseMessage.objects.create(
+            case=case,
+            direction=CaseMessage.Direction.INBOUND,
+            body=body,
+            channel=channel,
+            external_id=external_id,
+        )
+        for photo in photos:
+            # A resident's later message carries no consent to use a photo's location.
+            _attach(case, photo, keep_location=False)
+        CaseEvent.objects.create(
+            case=case, kind="resident_replied", detail={"channel": channel, "photos": len(photos)}
+        )
+        case.save(update_fields=["updated_at"])
+        event = {"type": "case.changed", "case": case.number, "status": case.status}
+        if case.department is not None:
+            send_event_on_commit(department_group(case.department.code), event)
+        send_event_on_commit(f"case.{case.number}", event)
+    return True
