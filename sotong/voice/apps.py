@@ -10,13 +10,16 @@ class VoiceConfig(AppConfig):
     verbose_name = _("통합 소통 창구")
 
     def ready(self) -> None:
-        # Registers voice as the handler of inbound e-mail (connectors never import the domain).
-        # Voice answers in the residents' KakaoTalk conversation (sending and checking cases).
+        from sotong.core.blocks import register_block
         from sotong.core.conversation import register_topic
-        from sotong.voice import email_intake  # noqa: F401
+        from sotong.voice import email_intake  # noqa: F401 - registers voice as the inbound e-mail handler
+        from sotong.voice.blocks import HOME
         from sotong.voice.kakao import VoiceTopic
 
+        # What voice offers without the apps above it importing voice: its KakaoTalk topic (send and
+        # check cases) and its home page block (how to send a case, the latest published answers).
         register_topic(VoiceTopic())
+        register_block(HOME)
 
     def warm_up(self) -> None:
         # Workers route cases: load (or train once) the routing model before the first case.

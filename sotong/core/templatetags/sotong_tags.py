@@ -5,8 +5,11 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page
+
+from sotong.core.blocks import blocks as registered_blocks
 
 register = template.Library()
 
@@ -71,3 +74,20 @@ def language_links(context: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def blocks(context: template.Context, region: str) -> SafeString:
+    """The blocks domains registered for ``region`` of a resident page (sotong.core.blocks), each rendered
+    with its own context; a block with nothing to show adds nothing."""
+    request = context.get("request")
+    if request is None:
+        return mark_safe("")
+    parts = []
+    for block in registered_blocks(region):
+        data = block.context(request)
+        if data is None:
+            continue
+        with context.push(**data):
+            parts.append(context.template.engine.get_template(block.template).render(context))
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a template rendered with autoescaping
