@@ -1,5 +1,5 @@
 """The benchmark's receiver process: a loopback push service that checks every request as
-`connectors.webpush.receiver.Receiver` does (aes128gcm, TTL, Urgency, the VAPID JWT for this origin)
+`tests.peers.webpush_receiver.Receiver` does (aes128gcm, TTL, Urgency, the VAPID JWT for this origin)
 and decrypts every body with the subscription's private key and auth secret, then counts distinct
 (alert, subscriber) pairs and duplicates.
 
@@ -54,7 +54,7 @@ def run_receiver(port: int, vapid_public: str) -> None:
     import http_ece
     import uvloop
 
-    from sotong.connectors.webpush.receiver import Answer, Receiver
+    from tests.peers.webpush_receiver import Answer, Receiver
 
     keys = pool_keys()
     raw_keys = [

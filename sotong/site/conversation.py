@@ -29,10 +29,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from sotong.connectors.kakao.skill import (
+from sotong.connectors.kakao.inbound import SkillRequest
+from sotong.connectors.kakao.responses import (
     MAX_OUTPUTS,
     MAX_QUICK_REPLIES,
-    SkillRequest,
     callback_pending,
     quick_reply,
     simple_text,

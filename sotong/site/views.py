@@ -14,7 +14,7 @@ from django.http import (
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from sotong.connectors.kakao.skill import SkillRefused, SkillRequestError, skill_request_from
+from sotong.connectors.kakao.inbound import SkillRefused, SkillRequestError, skill_request_from
 from sotong.site.conversation import converse
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from django.conf import settings
 
 from sotong.connectors.base import DeliveryError, Held
 from sotong.connectors.kakao.callbacks import Callback, callback_claim, callback_url_allowed
-from sotong.connectors.kakao.skill import simple_text, skill_response
+from sotong.connectors.kakao.responses import simple_text, skill_response
 from sotong.connectors.models import Delivery
 from sotong.connectors.registry import register_adapter
 

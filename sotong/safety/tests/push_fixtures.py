@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sotong.connectors.webpush.receiver import Receiver
+from tests.peers.webpush_receiver import Receiver
 from sotong.connectors.webpush.vapid import generate_private_key, private_key_text, public_key_text
 
 # Places in the sample district (near the dong centres).

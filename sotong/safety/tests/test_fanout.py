@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from sotong.connectors.models import Delivery
-from sotong.connectors.webpush.receiver import Answer
-from sotong.safety.fanout import fan_out
+from tests.peers.webpush_receiver import Answer
 from sotong.safety.models import Alert, AlertNotice, Subscriber
-from sotong.safety.services_alerts import alert_cancel
-from sotong.safety.services_subscribers import webpush_subscribe
-from sotong.safety.tasks_fanout import fan_out_alert
+from sotong.safety.services.alerts import alert_cancel
+from sotong.safety.services.fanout import fan_out
+from sotong.safety.services.subscribers import webpush_subscribe
+from sotong.safety.tasks import fan_out_alert
 from sotong.safety.tests import alerts_fixtures, push_fixtures
 from sotong.safety.tests.alerts_fixtures import published
 from sotong.safety.tests.push_fixtures import DANGSAN1, DANGSAN2, YEOUI
@@ -33,7 +33,7 @@ def contact(
     channel: str, value: str, *places: dict[str, Any], language: str = "ko", confirmed: bool = True
 ) -> Subscriber:
     from sotong.core.crypto import digest
-    from sotong.safety.services_subscribers import _replace_places, places_from
+    from sotong.safety.services.subscribers import _replace_places, places_from
 
     subscriber = Subscriber.objects.create(
         channel=channel,
@@ -166,7 +166,7 @@ def test_the_task_enqueues_its_continuation(district, seoyeon, receiver, monkeyp
     from django_tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
 
-    from sotong.safety import fanout
+    from sotong.safety.services import fanout
 
     def queued() -> int:
         if isinstance(task_backends["default"], DatabaseBackend):

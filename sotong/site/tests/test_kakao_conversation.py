@@ -13,7 +13,7 @@ import httpx
 import pytest
 from django.test import Client
 
-from sotong.connectors.kakao.skill import SECRET_HEADER
+from sotong.connectors.kakao.inbound import SECRET_HEADER
 from sotong.connectors.kakao.tests.payloads import CALLBACK_URL, SECRET, kakao_settings, skill_payload
 from sotong.connectors.models import Delivery
 from sotong.connectors.outbox import delivery_enqueue, delivery_send

@@ -15,8 +15,9 @@ from sotong.connectors.kakao.callbacks import callback_claim, callback_remember
 from sotong.connectors.kakao.tests.payloads import CALLBACK_URL, kakao_settings
 from sotong.connectors.models import Delivery
 from sotong.connectors.outbox import delivery_enqueue, delivery_send
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 TEXT = "도로과의 답변입니다.\n\n내일 오전에 보수하겠습니다.\n\n자세히 보기: https://sotong.example/voice/track/2026-000123/?t=x"
 

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from sotong.connectors.webpush.adapter import Push, PushSender, encrypt, new_event_loop
-from sotong.connectors.webpush.receiver import Answer, Receiver
+from tests.peers.webpush_receiver import Answer, Receiver
 from sotong.connectors.webpush.vapid import (
     VapidSigner,
     application_server_key,
