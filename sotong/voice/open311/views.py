@@ -44,8 +44,9 @@ View = Callable[..., HttpResponse]
 
 
 def post_limits() -> tuple[Limit, Limit]:
-    """Per address and per key, each per 10 minutes. The address limit leaves room for a partner's
-    server that posts for many residents from one address; the key limit bounds a whole app."""
+    """Per address and per key, each per 10 minutes. A request with a valid key counts against its key
+    only: a partner's server relays many residents from one address. Every other request (no key, an
+    unknown or revoked one, a body that cannot be read) counts against its address (decision 0064)."""
     return (
         Limit("open311.post.ip", int(getattr(settings, "OPEN311_POST_LIMIT_PER_IP", 120)), 600),
         Limit("open311.post.key", int(getattr(settings, "OPEN311_POST_LIMIT_PER_KEY", 600)), 600),
@@ -124,16 +125,23 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     by_address, by_key = post_limits()
-    if not allow(request, by_address):
-        raise Open311Error(429, "Too many requests from this address; try again in a few minutes.")
-    data = _form(request)
-    check_jurisdiction(data)
-    key = key_check(raw=str(data.get("api_key", "")))
-    if key is None:
-        raise Open311Error(403, "api_key is missing or not valid.")
+    try:
+        data = _form(request)
+        key = key_check(raw=str(data.get("api_key", "")))
+        if key is None:
+            check_jurisdiction(data)  # a wrong jurisdiction_id is named first, as for a keyed request
+            raise Open311Error(403, "api_key is missing or not valid.")
+    except Open311Error:
+        # Without a valid key the address is all there is to count (and key guessing is slowed).
+        if not allow(request, by_address):
+            raise Open311Error(
+                429, "Too many requests from this address; try again in a few minutes."
+            ) from None
+        raise
     # The digest, not the name: a key made again under an old name starts with a fresh count.
     if not allow(request, by_key, key=key.key_digest[:32]):
         raise Open311Error(429, "Too many requests with this api_key; try again in a few minutes.")
+    check_jurisdiction(data)
     idempotency_key = request.headers.get("Idempotency-Key", "").strip()
     case, _created = request_create(data=data, key=key, idempotency_key=idempotency_key)
     return render({"service_requests": [resources.receipt(case)]}, fmt)
