@@ -9,8 +9,8 @@ import time
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from sotong.connectors.webpush.adapter import Push, PushSender, encrypt, new_event_loop
-from tests.peers.webpush_receiver import Answer, Receiver
+from sotong.connectors.webpush.encryption import encrypt
+from sotong.connectors.webpush.sender import Push, PushSender, new_event_loop
 from sotong.connectors.webpush.vapid import (
     VapidSigner,
     application_server_key,
@@ -19,6 +19,7 @@ from sotong.connectors.webpush.vapid import (
     public_key_text,
     verify_jwt,
 )
+from tests.peers.webpush_receiver import Answer, Receiver
 
 
 @pytest.fixture
