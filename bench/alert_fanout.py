@@ -113,7 +113,7 @@ def publish(dong_codes: list[str], headline: str) -> Any:
     from django.utils import timezone
 
     from sotong.organisation.models import Dong
-    from sotong.safety.services_alerts import AlertDraft, alert_create, alert_submit
+    from sotong.safety.services.alerts import AlertDraft, alert_create, alert_submit
 
     officer = get_user_model().objects.get(username="bench-safety")
     draft = AlertDraft(

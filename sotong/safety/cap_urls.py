@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from sotong.safety import views_cap
+from django.urls import URLPattern, path
+
+from sotong.safety.views import cap
 
 app_name = "safety_cap"
 
-urlpatterns: list = [*views_cap.urlpatterns]
+urlpatterns: list[URLPattern] = [
+    path("", cap.cap_feed, name="feed"),
+    path("<int:pk>.xml", cap.cap_document, name="document"),
+]

@@ -17,7 +17,7 @@ SEEN_COOKIE = "sotong_alerts_seen"
 
 
 def _banner(request: HttpRequest) -> list[dict[str, Any]]:
-    from sotong.safety.selectors_alerts import banner_alerts
+    from sotong.safety.selectors.alerts import banner_alerts
 
     suffix = language_suffix()
     seen = set(request.COOKIES.get(SEEN_COOKIE, "").split("."))

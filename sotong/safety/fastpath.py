@@ -2,7 +2,7 @@
 
 GET /api/safety/shelters/nearest and GET /api/safety/facilities.json are answered from the
 in-memory index (`nearest.py`) with the same bytes and API headers as the Django views
-(`views_api.py`), without Django's request/middleware/URL machinery (decision 0045 explains why and
+(`views/api.py`), without Django's request/middleware/URL machinery (decision 0045 explains why and
 what is kept). Anything this handler is not sure of — another method, a host Django would refuse, a
 plain-HTTP request that must be redirected to HTTPS — is left to Django.
 

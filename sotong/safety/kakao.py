@@ -19,8 +19,8 @@ from sotong.core.conversation import Conversation, Reply, Topic, Turn, quick
 from sotong.organisation.models import Dong
 from sotong.organisation.selectors import dong_named_in
 from sotong.safety.choices import SHELTER_HAZARDS, Hazard, Setting
-from sotong.safety.selectors import nearest_shelters
-from sotong.safety.selectors_alerts import active_alerts
+from sotong.safety.selectors.alerts import active_alerts
+from sotong.safety.selectors.facilities import nearest_shelters
 
 SHELTER_LIMIT = 3
 ALERT_LIMIT = 3

@@ -1,32 +1,7 @@
-from __future__ import annotations
+"""The import path these tasks had until they moved to `sotong.safety.tasks`: django-tasks stores a queued
+task by its path (database rows, RQ jobs), so tasks queued before an upgrade must still find them here.
+Remove once no deployment runs the release before the move (docs/operations.md, Upgrading)."""
 
-from django_tasks import task
+from sotong.safety.tasks import expire_alerts, poll_cap_feeds
 
-
-@task()
-def poll_cap_feeds() -> dict[str, int]:
-    """Import every feed in SAFETY_CAP_FEEDS; a failing feed is logged and the others still run."""
-    import logging
-
-    from django.conf import settings
-
-    from sotong.safety.cap.sources import import_source
-
-    logger = logging.getLogger(__name__)
-    totals = {"created": 0, "unchanged": 0, "refused": 0, "skipped": 0}
-    for feed in settings.SAFETY_CAP_FEEDS:
-        report = import_source(feed)
-        totals["created"] += len(report.created)
-        totals["unchanged"] += len(report.unchanged)
-        totals["skipped"] += report.skipped
-        totals["refused"] += len(report.refused)
-        for where, reason in report.refused:
-            logger.warning("CAP import refused %s: %s", where, reason)
-    return totals
-
-
-@task()
-def expire_alerts() -> int:
-    from sotong.safety.services_alerts import alerts_expire
-
-    return alerts_expire()
+__all__ = ["expire_alerts", "poll_cap_feeds"]

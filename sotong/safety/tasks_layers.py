@@ -1,11 +1,7 @@
-from __future__ import annotations
+"""The import path this task had until it moved to `sotong.safety.tasks`: django-tasks stores a queued
+task by its path (database rows, RQ jobs), so tasks queued before an upgrade must still find it here.
+Remove once no deployment runs the release before the move (docs/operations.md, Upgrading)."""
 
-from django_tasks import task
+from sotong.safety.tasks import remind_stale_layers
 
-
-@task()
-def remind_stale_layers() -> int:
-    """Tell the stewards of map layers whose review is overdue (once per staleness period)."""
-    from sotong.safety.services_facilities import layers_remind_stale
-
-    return layers_remind_stale()
+__all__ = ["remind_stale_layers"]

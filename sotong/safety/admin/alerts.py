@@ -21,14 +21,16 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from sotong.accounts.models import User
 from sotong.core.models import AuditEvent
 from sotong.organisation.models import Dong
-from sotong.safety import selectors_alerts, services_alerts
-from sotong.safety.cap.sources import import_data
 from sotong.safety.cap.validate import MAX_BYTES as CAP_MAX_BYTES
 from sotong.safety.choices import Hazard
 from sotong.safety.models import Alert, Facility
-from sotong.safety.services_alerts import AlertDraft, AlertRefused, is_safety_office
+from sotong.safety.selectors import alerts as selectors_alerts
+from sotong.safety.services import alerts as services_alerts
+from sotong.safety.services.alert_import import alerts_uploaded, import_data
+from sotong.safety.services.alerts import AlertDraft, AlertRefused, is_safety_office
 
 MAX_SHAPES = 20
 MAX_POINTS = 200
@@ -173,9 +175,12 @@ def _clean_shape(shape: Any) -> dict[str, Any]:
     raise forms.ValidationError(_("지도에 그린 지역을 읽을 수 없습니다."))
 
 
-def _require(request: HttpRequest) -> None:
-    if not is_safety_office(request.user):
+def _require(request: HttpRequest) -> User:
+    """The signed-in member of the safety office, or PermissionDenied."""
+    user = request.user
+    if not isinstance(user, User) or not is_safety_office(user):
         raise PermissionDenied
+    return user
 
 
 def _alert_or_404(pk: int) -> Alert:
@@ -221,14 +226,14 @@ def index(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     """A CAP document or a Korean alert API response uploaded by the safety office, imported as the
     scheduler's feed polling would import it (the same document twice changes nothing)."""
-    _require(request)
+    officer = _require(request)
     form = CapUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _index(request, form)
     document = form.cleaned_data["document"]
     name = str(document.name or "upload")
     report = import_data(bytes(document.read()), where=f"upload:{name[:100]}")
-    services_alerts.alerts_uploaded(name=name, report=report, by=request.user, request=request)
+    alerts_uploaded(name=name, report=report, by=officer, request=request)
     if report.created or report.unchanged or report.skipped:
         messages.success(
             request,
@@ -259,11 +264,11 @@ def _index(request: HttpRequest, upload_form: CapUploadForm) -> HttpResponse:
 
 
 def create(request: HttpRequest) -> HttpResponse:
-    _require(request)
+    officer = _require(request)
     form = AlertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            alert = services_alerts.alert_create(data=form.draft(), by=request.user, request=request)
+            alert = services_alerts.alert_create(data=form.draft(), by=officer, request=request)
         except AlertRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -277,7 +282,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
+    officer = _require(request)
     alert = _alert_or_404(pk)
     if alert.state not in (Alert.State.DRAFT, Alert.State.PENDING):
         messages.error(request, _("발령된 특보는 고칠 수 없습니다. '갱신'으로 새 특보를 내세요."))
@@ -285,7 +290,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AlertForm(request.POST or None, initial=AlertForm.initial_from(alert))
     if request.method == "POST" and form.is_valid():
         try:
-            services_alerts.alert_edit(alert=alert, data=form.draft(), by=request.user, request=request)
+            services_alerts.alert_edit(alert=alert, data=form.draft(), by=officer, request=request)
         except AlertRefused as exc:
             form.add_error(None, str(exc))
         else:
@@ -328,13 +333,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
+    officer = _require(request)
     alert = _alert_or_404(pk)
     action = request.POST.get("action", "")
     target = alert
     try:
         if action == "submit":
-            target = services_alerts.alert_submit(alert=alert, by=request.user, request=request)
+            target = services_alerts.alert_submit(alert=alert, by=officer, request=request)
             if target.state == Alert.State.PENDING:
                 messages.success(
                     request, _("승인을 요청했습니다. 다른 안전총괄 담당자가 승인하면 발령됩니다.")
@@ -342,21 +347,19 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("특보를 발령했습니다."))
         elif action == "approve":
-            target = services_alerts.alert_approve(alert=alert, by=request.user, request=request)
+            target = services_alerts.alert_approve(alert=alert, by=officer, request=request)
             messages.success(request, _("승인하여 특보를 발령했습니다."))
         elif action == "reject":
             reason = request.POST.get("reason", "").strip()
-            target = services_alerts.alert_reject(
-                alert=alert, by=request.user, reason=reason, request=request
-            )
+            target = services_alerts.alert_reject(alert=alert, by=officer, reason=reason, request=request)
             messages.success(request, _("승인하지 않고 작성자에게 돌려보냈습니다."))
         elif action == "update":
-            target = services_alerts.alert_update_draft(original=alert, by=request.user, request=request)
+            target = services_alerts.alert_update_draft(original=alert, by=officer, request=request)
             messages.success(request, _("갱신 특보를 만들었습니다. 고친 뒤 발령하세요."))
             return redirect("safety_alerts_admin:edit", pk=target.pk)
         elif action == "cancel":
             note = request.POST.get("note", "").strip()[:1000]
-            target = services_alerts.alert_cancel(original=alert, by=request.user, note=note, request=request)
+            target = services_alerts.alert_cancel(original=alert, by=officer, note=note, request=request)
             messages.success(request, _("특보를 해제했습니다."))
         else:
             raise Http404

@@ -1,4 +1,5 @@
-"""Korean alert feeds that are not CAP, turned into `ExternalAlert`s in CAP's terms.
+"""Korean alert feeds that are not CAP, turned into `ExternalAlert`s in CAP's terms (stored by the alert
+import service, which this module knows nothing of).
 
 - 기상청 기상특보 조회서비스 (apis.data.go.kr/1360000/WthrWrnInfoService): `getPwnCd` (특보코드: one row per
   warning zone with areaName, warnVar, warnStress, command, startTime, endTime) and `getWthrWrnMsg`
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sotong.core.workdays import SEOUL
+from sotong.safety.cap.external import ExternalAlert
 from sotong.safety.cap.mapping import hazard_for
 from sotong.safety.cap.validate import CapError, read_xml
 
@@ -131,10 +134,9 @@ def kma_regions(text: str) -> list[str]:
     return regions
 
 
-def from_kma_code(row: dict[str, Any]) -> Any:
-    """One getPwnCd row (a warning zone's current state) → ExternalAlert."""
-    from sotong.safety.services_alerts import ExternalAlert
-
+def from_kma_code(row: dict[str, Any]) -> ExternalAlert:
+    """One getPwnCd row (a warning zone's current state) → ExternalAlert. An update or release (해제)
+    refers to the zone's latest alert, which the import looks up (`refers_to_latest`)."""
     var = WARN_VAR.get(str(row.get("warnVar", "")), "기상")
     stress, severity = WARN_STRESS.get(str(row.get("warnStress", "")), ("특보", "Moderate"))
     command = str(row.get("command", "1"))
@@ -160,28 +162,15 @@ def from_kma_code(row: dict[str, Any]) -> Any:
         description_ko=f"{area}에 {event}가 {action}되었습니다.",
         regions=[area],
         hazard=hazard_for(event),
-        references=_earlier_kma(zone_key) if msg_type != "Alert" else [],
+        refers_to_latest=f"-{zone_key}" if msg_type != "Alert" else "",
         effective=_kst(row.get("startTime")),
         expires=_kst(row.get("endTime")),
         raw=json.dumps(row, ensure_ascii=False),
     )
 
 
-def _earlier_kma(zone_key: str) -> list[str]:
-    """The zone's last KMA alert we hold, which an update or release (해제) refers to."""
-    from sotong.safety.models import Alert
-    from sotong.safety.services_alerts import reference_of
-
-    earlier = (
-        Alert.objects.filter(sender=KMA_SENDER, identifier__endswith=f"-{zone_key}").order_by("-sent").first()
-    )
-    return [reference_of(earlier)] if earlier else []
-
-
-def from_kma_message(row: dict[str, Any]) -> Any:
+def from_kma_message(row: dict[str, Any]) -> ExternalAlert:
     """One getWthrWrnMsg row (a 통보문) → ExternalAlert."""
-    from sotong.safety.services_alerts import ExternalAlert
-
     title = str(row.get("t1", "") or row.get("title", "")).strip()
     sent = _kst(row.get("tmFc"))
     if sent is None:
@@ -206,10 +195,8 @@ def from_kma_message(row: dict[str, Any]) -> Any:
     )
 
 
-def from_disaster_message(row: dict[str, Any]) -> Any:
+def from_disaster_message(row: dict[str, Any]) -> ExternalAlert:
     """One 긴급재난문자 → ExternalAlert."""
-    from sotong.safety.services_alerts import ExternalAlert
-
     serial = str(row.get("SN") or row.get("md101_sn") or "").strip()
     text = str(row.get("MSG_CN") or row.get("msg") or "").strip()
     sent = _kst(row.get("CRT_DT") or row.get("create_date"))
@@ -239,7 +226,7 @@ def from_disaster_message(row: dict[str, Any]) -> Any:
     )
 
 
-CONVERTERS = {
+CONVERTERS: dict[str, Callable[[dict[str, Any]], ExternalAlert]] = {
     "kma-codes": from_kma_code,
     "kma-message": from_kma_message,
     "disaster-msg": from_disaster_message,

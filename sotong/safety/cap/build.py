@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.utils import timezone, translation
 from lxml import etree
@@ -12,9 +12,6 @@ from lxml import etree
 from sotong.core.workdays import SEOUL
 from sotong.safety.cap.validate import CAP12
 from sotong.safety.choices import Hazard
-
-if TYPE_CHECKING:
-    from sotong.safety.models import Alert
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Our three languages and the tags CAP consumers expect (RFC 3066).
@@ -35,9 +32,66 @@ CATEGORY: dict[str, str] = {
 }
 
 
+class CapAlert(Protocol):
+    """What a CAP document is built from (an `Alert`); the texts per language are read as
+    headline_<ko|en|zh>, description_… and instruction_…."""
+
+    @property
+    def identifier(self) -> str: ...
+    @property
+    def sender(self) -> str: ...
+    @property
+    def sent(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def msg_type(self) -> str: ...
+    @property
+    def scope(self) -> str: ...
+    @property
+    def references(self) -> Any: ...
+    @property
+    def hazard(self) -> str: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def urgency(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def certainty(self) -> str: ...
+    @property
+    def area_desc(self) -> str: ...
+    @property
+    def areas(self) -> Any: ...
+
+
+class CapDong(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class CapShelter(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+
+
 def cap_time(moment: datetime) -> str:
     """CAP dateTime in Korean time, with its offset and without fractions: 2026-07-15T14:00:00+09:00."""
     return timezone.localtime(moment, SEOUL).replace(microsecond=0).isoformat()
+
+
+def cap_reference(*, sender: str, identifier: str, sent: datetime) -> str:
+    """CAP's extended identifier of an earlier message (for <references>): sender,identifier,sent."""
+    return f"{sender},{identifier},{cap_time(sent)}"
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, ns: str = CAP12) -> etree._Element:
@@ -51,7 +105,7 @@ def _closed(points: list[list[float]]) -> list[list[float]]:
     return points if points and points[0] == points[-1] else [*points, points[0]]
 
 
-def _area(info: etree._Element, alert: Alert, dongs: list[Any], language: str) -> None:
+def _area(info: etree._Element, alert: CapAlert, dongs: Sequence[CapDong], language: str) -> None:
     area = _sub(info, "area")
     with translation.override(language):
         names = ", ".join(d.name for d in dongs)
@@ -70,9 +124,17 @@ def _area(info: etree._Element, alert: Alert, dongs: list[Any], language: str) -
         _sub(geocode, "value", dong.code)
 
 
-def build_cap(alert: Alert, *, web_url: dict[str, str], sender_name: dict[str, str]) -> bytes:
-    """One CAP 1.2 document: an <info> per language the alert is written in (Korean always).
-    `web_url` and `sender_name` map "ko"/"en"/"zh" to the alert page and the district's name."""
+def build_cap(
+    alert: CapAlert,
+    *,
+    dongs: Sequence[CapDong],
+    shelters: Sequence[CapShelter],
+    web_url: dict[str, str],
+    sender_name: dict[str, str],
+) -> bytes:
+    """One CAP 1.2 document: an <info> per language the alert is written in (Korean always), its area
+    the alert's shapes and `dongs`, the `shelters` as parameters. `web_url` and `sender_name` map
+    "ko"/"en"/"zh" to the alert page and the district's name."""
     root = etree.Element(f"{{{CAP12}}}alert", nsmap={None: CAP12})
     _sub(root, "identifier", alert.identifier)
     _sub(root, "sender", alert.sender)
@@ -82,8 +144,6 @@ def build_cap(alert: Alert, *, web_url: dict[str, str], sender_name: dict[str, s
     _sub(root, "scope", alert.scope)
     if alert.references:
         _sub(root, "references", " ".join(alert.references))
-    dongs = list(alert.dongs.all())
-    shelters = list(alert.shelters.all())
     for short, tag, django_lang in LANGUAGES:
         headline = getattr(alert, f"headline_{short}")
         if not headline:

@@ -1,10 +1,14 @@
 """Where alerts come from: a file or URL holding one CAP document, an Atom/RSS feed of CAP links, or a
 기상청/재난문자 API response. URLs are fetched with httpx: http(s) only, a size cap, a timeout, and a
-feed's links only on the feed's own host (a feed cannot make us fetch arbitrary addresses)."""
+feed's links only on the feed's own host (a feed cannot make us fetch arbitrary addresses).
+
+A source is read into items: a parsed CAP message, an outside alert in CAP's terms, or a refusal with its
+reason. What to keep of them is the alert import service's business (`services.alert_import`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -12,6 +16,8 @@ import httpx
 from lxml import etree
 
 from sotong.safety.cap.adapters import CONVERTERS, kind_of, read_items
+from sotong.safety.cap.external import ExternalAlert
+from sotong.safety.cap.parse import CapMessage, parse_cap
 from sotong.safety.cap.validate import CAP11, CAP12, MAX_BYTES, CapError, read_xml
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -20,12 +26,25 @@ MAX_FEED_LINKS = 200
 FORMATS = ("auto", "cap", "feed", "kma", "disaster-msg")
 
 
-@dataclass
-class ImportReport:
-    created: list[int] = field(default_factory=list)
-    unchanged: list[int] = field(default_factory=list)
-    skipped: int = 0  # items of a Korean feed for other regions
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (where, reason)
+@dataclass(frozen=True)
+class CapDocument:
+    where: str
+    message: CapMessage
+
+
+@dataclass(frozen=True)
+class ExternalItem:
+    where: str
+    alert: ExternalAlert
+
+
+@dataclass(frozen=True)
+class Refused:
+    where: str
+    reason: str
+
+
+SourceItem = CapDocument | ExternalItem | Refused
 
 
 def redact(source: str) -> str:
@@ -114,88 +133,81 @@ def _kind(data: bytes) -> str:
     return "korean"
 
 
-def import_source(source: str, *, fmt: str = "auto") -> ImportReport:
-    """Import one document, feed or API response; bad items are refused one by one with their reason."""
-    report = ImportReport()
+def items_from_source(source: str, *, fmt: str = "auto") -> Iterator[SourceItem]:
+    """What one document, feed or API response (a path or an http(s) URL) holds, item by item."""
     try:
         data = read_source(source)
     except CapError as exc:
-        report.refused.append((redact(source), exc.reason))
-        return report
-    return import_data(data, where=redact(source), fmt=fmt, feed_base=source, report=report)
+        yield Refused(redact(source), exc.reason)
+        return
+    yield from items_from_data(data, where=redact(source), fmt=fmt, feed_base=source)
 
 
-def import_data(
-    data: bytes,
-    *,
-    where: str,
-    fmt: str = "auto",
-    feed_base: str | None = None,
-    report: ImportReport | None = None,
-) -> ImportReport:
-    """Import bytes already read (a file, an upload, a fetched response). A feed's links are fetched
-    only when the feed itself came from a URL (`feed_base`), and only on that URL's host."""
-    from sotong.safety.services_alerts import external_import
-
-    report = report or ImportReport()
+def items_from_data(
+    data: bytes, *, where: str, fmt: str = "auto", feed_base: str | None = None
+) -> Iterator[SourceItem]:
+    """What bytes already read hold (a file, an upload, a fetched response). A feed's links are fetched
+    only when the feed itself came from a URL (`feed_base`), and only on that URL's host, one at a time
+    as the items are taken."""
     if len(data) > MAX_BYTES:
-        report.refused.append((where, f"larger than {MAX_BYTES} bytes"))
-        return report
+        yield Refused(where, f"larger than {MAX_BYTES} bytes")
+        return
     try:
         kind = _kind(data) if fmt == "auto" else {"kma": "korean", "disaster-msg": "korean"}.get(fmt, fmt)
     except CapError as exc:
-        report.refused.append((where, exc.reason))
-        return report
-    if kind == "cap":
-        _import_cap(data, where, report)
-    elif kind == "feed":
-        if feed_base is None or not is_url(feed_base):
-            report.refused.append((where, "a feed's links are fetched only for a feed imported by its URL"))
-            return report
-        try:
-            root = read_xml(data)
-        except CapError as exc:
-            report.refused.append((where, exc.reason))
-            return report
-        for link in feed_links(root, base=feed_base):
-            if not _same_host(link, feed_base):
-                report.refused.append((redact(link), "not on the feed's host"))
-                continue
-            try:
-                document = read_source(link)
-            except CapError as exc:
-                report.refused.append((redact(link), exc.reason))
-                continue
-            _import_cap(document, redact(link), report)
-    else:
-        try:
-            items = read_items(data)
-        except CapError as exc:
-            report.refused.append((where, exc.reason))
-            return report
-        converter = CONVERTERS.get(kind_of(items))
-        if items and converter is None:
-            report.refused.append((where, "rows of an unknown API (expected 기상특보 or 재난문자 fields)"))
-            return report
-        for number, row in enumerate(items, start=1):
-            try:
-                result = external_import(item=converter(row), origin=where) if converter else None
-            except CapError as exc:
-                report.refused.append((f"{where} #{number}", exc.reason))
-                continue
-            if result is None:
-                report.skipped += 1
-            else:
-                (report.created if result.created else report.unchanged).append(result.alert.pk)
-    return report
-
-
-def _import_cap(data: bytes, where: str, report: ImportReport) -> None:
-    from sotong.safety.services_alerts import cap_import
-
-    try:
-        result = cap_import(data=data, origin=where)
-    except CapError as exc:
-        report.refused.append((where, exc.reason))
+        yield Refused(where, exc.reason)
         return
-    (report.created if result.created else report.unchanged).append(result.alert.pk)
+    if kind == "cap":
+        yield _cap_document(data, where)
+    elif kind == "feed":
+        yield from _feed_items(data, where=where, feed_base=feed_base)
+    else:
+        yield from _korean_items(data, where=where)
+
+
+def _cap_document(data: bytes, where: str) -> CapDocument | Refused:
+    try:
+        return CapDocument(where, parse_cap(data))
+    except CapError as exc:
+        return Refused(where, exc.reason)
+
+
+def _feed_items(data: bytes, *, where: str, feed_base: str | None) -> Iterator[SourceItem]:
+    if feed_base is None or not is_url(feed_base):
+        yield Refused(where, "a feed's links are fetched only for a feed imported by its URL")
+        return
+    try:
+        root = read_xml(data)
+    except CapError as exc:
+        yield Refused(where, exc.reason)
+        return
+    for link in feed_links(root, base=feed_base):
+        if not _same_host(link, feed_base):
+            yield Refused(redact(link), "not on the feed's host")
+            continue
+        try:
+            document = read_source(link)
+        except CapError as exc:
+            yield Refused(redact(link), exc.reason)
+            continue
+        yield _cap_document(document, redact(link))
+
+
+def _korean_items(data: bytes, *, where: str) -> Iterator[SourceItem]:
+    try:
+        items = read_items(data)
+    except CapError as exc:
+        yield Refused(where, exc.reason)
+        return
+    converter = CONVERTERS.get(kind_of(items))
+    if converter is None:
+        if items:
+            yield Refused(where, "rows of an unknown API (expected 기상특보 or 재난문자 fields)")
+        return
+    for number, row in enumerate(items, start=1):
+        try:
+            alert = converter(row)
+        except CapError as exc:
+            yield Refused(f"{where} #{number}", exc.reason)
+            continue
+        yield ExternalItem(where, alert)

@@ -1,7 +1,7 @@
 """Importers for the public-data formats facilities come in; one module per format.
 
 Each `parse(data: bytes) -> Parsed` reads a whole file and writes nothing.
-`sotong.safety.services_facilities.facilities_import` applies what was parsed."""
+`sotong.safety.services.facilities.facilities_import` applies what was parsed."""
 
 from __future__ import annotations
 

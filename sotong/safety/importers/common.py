@@ -2,7 +2,7 @@
 
 An importer turns a file into `Parsed` rows: a `FacilityRecord` for each good row and a
 `RowProblem` (line number and reason) for each bad one. Nothing is written here; the service
-`sotong.safety.services_facilities.facilities_import` applies the records in one transaction.
+`sotong.safety.services.facilities.facilities_import` applies the records in one transaction.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sotong.organisation.models import Dong
 from sotong.safety.models import Alert
-from sotong.safety.services_alerts import AlertDraft, alert_create, alert_submit
+from sotong.safety.services.alerts import AlertDraft, alert_create, alert_submit
 
 
 def safety_officer(username: str, display_name: str) -> Any:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.peers.webpush_receiver import Receiver
 from sotong.connectors.webpush.vapid import generate_private_key, private_key_text, public_key_text
+from tests.peers.webpush_receiver import Receiver
 
 # Places in the sample district (near the dong centres).
 DANGSAN1 = {"label": "집", "lat": 37.5241, "lon": 126.8991}

@@ -15,7 +15,7 @@ from sotong.safety.cap.adapters import (
     read_items,
 )
 from sotong.safety.models import Alert
-from sotong.safety.services_alerts import external_import
+from sotong.safety.services.alert_import import external_import
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test import Client
 from sotong.core.models import AuditEvent
 from sotong.organisation.models import Dong
 from sotong.safety.models import Alert
-from sotong.safety.services_alerts import (
+from sotong.safety.services.alerts import (
     AlertRefused,
     alert_approve,
     alert_cancel,

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from sotong.safety.context_processors import SEEN_COOKIE
 from sotong.safety.models import Alert
-from sotong.safety.selectors_alerts import banner_alerts
-from sotong.safety.services_alerts import alert_cancel, alerts_expire
+from sotong.safety.selectors.alerts import banner_alerts
+from sotong.safety.services.alerts import alert_cancel, alerts_expire
 from sotong.safety.tests import alerts_fixtures
 from sotong.safety.tests.alerts_fixtures import published
 
@@ -49,7 +49,7 @@ def test_a_new_alert_is_announced_and_a_seen_one_is_only_shown(site_pages: Any, 
     assert 'role="alert"' not in page and "호우경보" in page
 
     Alert.objects.filter(pk=alert.pk).update(published_at=timezone.now() - timedelta(hours=1))
-    from sotong.safety.selectors_alerts import invalidate_banner
+    from sotong.safety.selectors.alerts import invalidate_banner
 
     invalidate_banner()
     assert 'role="alert"' not in Client().get("/").content.decode()
@@ -91,7 +91,7 @@ def test_an_expired_alert_leaves_the_banner(seoyeon: Any) -> None:
 def test_test_and_exercise_alerts_never_reach_the_banner(seoyeon: Any) -> None:
     alert = published(seoyeon)
     Alert.objects.filter(pk=alert.pk).update(status="Exercise")
-    from sotong.safety.selectors_alerts import invalidate_banner
+    from sotong.safety.selectors.alerts import invalidate_banner
 
     invalidate_banner()
     assert banner_alerts() == []

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from sotong.safety.models import Facility
-from sotong.safety.services_alerts import alert_cancel, alert_create
+from sotong.safety.services.alerts import alert_cancel, alert_create
 from sotong.safety.tests import alerts_fixtures
 from sotong.safety.tests.alerts_fixtures import draft, published
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from sotong.safety import nearest
-from sotong.safety.selectors import nearest_shelters
+from sotong.safety.selectors.facilities import nearest_shelters
 from sotong.safety.tests.nearby import HERE, facility, query, warm
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 from lxml import etree
 
 from sotong.safety.cap.validate import CAP12, cap_schema, safe_parser
-from sotong.safety.services_alerts import alert_cancel, alert_create
+from sotong.safety.services.alerts import alert_cancel, alert_create
 from sotong.safety.tests import alerts_fixtures
 from sotong.safety.tests.alerts_fixtures import draft, published
 

@@ -10,8 +10,8 @@ import pytest
 
 from sotong.safety.cap.validate import CapError
 from sotong.safety.models import Alert
-from sotong.safety.selectors_alerts import banner_alerts
-from sotong.safety.services_alerts import cap_import
+from sotong.safety.selectors.alerts import banner_alerts
+from sotong.safety.services.alert_import import cap_import
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures" / "cap"

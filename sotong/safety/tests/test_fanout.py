@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from sotong.connectors.models import Delivery
-from tests.peers.webpush_receiver import Answer
 from sotong.safety.models import Alert, AlertNotice, Subscriber
 from sotong.safety.services.alerts import alert_cancel
 from sotong.safety.services.fanout import fan_out
@@ -17,6 +16,7 @@ from sotong.safety.tasks import fan_out_alert
 from sotong.safety.tests import alerts_fixtures, push_fixtures
 from sotong.safety.tests.alerts_fixtures import published
 from sotong.safety.tests.push_fixtures import DANGSAN1, DANGSAN2, YEOUI
+from tests.peers.webpush_receiver import Answer
 
 pytestmark = pytest.mark.django_db
 seoyeon = alerts_fixtures.seoyeon

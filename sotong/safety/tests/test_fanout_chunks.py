@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from sotong.safety import fanout
-from sotong.safety.fanout import fan_out, send_chunk
 from sotong.safety.models import Alert, AlertNotice, Subscriber
-from sotong.safety.services_alerts import alert_cancel
-from sotong.safety.services_subscribers import webpush_subscribe
-from sotong.safety.tasks_fanout import fan_out_alert, send_alert_chunk
+from sotong.safety.services import fanout
+from sotong.safety.services.alerts import alert_cancel
+from sotong.safety.services.fanout import fan_out, send_chunk
+from sotong.safety.services.subscribers import webpush_subscribe
+from sotong.safety.tasks import fan_out_alert, send_alert_chunk
 from sotong.safety.tests import alerts_fixtures, push_fixtures
 from sotong.safety.tests.alerts_fixtures import published
 from sotong.safety.tests.push_fixtures import DANGSAN1

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from sotong.safety.fanout import PERMANENT, fan_out, stalled_alert_ids
 from sotong.safety.models import AlertNotice
-from sotong.safety.services_subscribers import webpush_subscribe
-from sotong.safety.tasks_fanout import resume_fan_outs
+from sotong.safety.selectors.subscribers import PERMANENT
+from sotong.safety.services.fanout import fan_out, stalled_alert_ids
+from sotong.safety.services.subscribers import webpush_subscribe
+from sotong.safety.tasks import resume_fan_outs
 from sotong.safety.tests import alerts_fixtures, push_fixtures
 from sotong.safety.tests.alerts_fixtures import published
 from sotong.safety.tests.push_fixtures import DANGSAN1

@@ -10,10 +10,10 @@ from collections import Counter
 import pytest
 from django.conf import settings
 
-from sotong.safety.fanout import fan_out
 from sotong.safety.models import AlertNotice
-from sotong.safety.services_subscribers import webpush_subscribe
-from sotong.safety.tasks_fanout import send_alert_chunk
+from sotong.safety.services.fanout import fan_out
+from sotong.safety.services.subscribers import webpush_subscribe
+from sotong.safety.tasks import send_alert_chunk
 from sotong.safety.tests import alerts_fixtures, push_fixtures
 from sotong.safety.tests.alerts_fixtures import published
 from sotong.safety.tests.push_fixtures import DANGSAN1

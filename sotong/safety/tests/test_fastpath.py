@@ -174,7 +174,7 @@ def test_over_https_the_fast_path_sends_hsts_as_django_does(shelters: None, sett
 def test_the_nearest_answer_is_the_selectors(shelters: None) -> None:
     import json
 
-    from sotong.safety.selectors import nearest_shelters
+    from sotong.safety.selectors.facilities import nearest_shelters
 
     warm()
     status, _headers, body = call_asgi("/api/safety/shelters/nearest", query(hazard="heat", limit=3))

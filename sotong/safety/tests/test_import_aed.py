@@ -7,7 +7,7 @@ import pytest
 
 from sotong.safety.importers.common import ImportFileError
 from sotong.safety.models import Facility
-from sotong.safety.services_facilities import facilities_import
+from sotong.safety.services.facilities import facilities_import
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

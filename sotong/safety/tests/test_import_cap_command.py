@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from sotong.safety.cap import validate
 from sotong.safety.models import Alert
-from sotong.safety.tasks_alerts import poll_cap_feeds
+from sotong.safety.tasks import poll_cap_feeds
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent / "fixtures" / "cap"

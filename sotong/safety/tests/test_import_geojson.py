@@ -6,7 +6,7 @@ from typing import Any
 
 from sotong.safety.importers.geojson import feature_collection
 from sotong.safety.models import Facility
-from sotong.safety.services_facilities import facilities_import
+from sotong.safety.services.facilities import facilities_import
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

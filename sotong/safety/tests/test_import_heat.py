@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from sotong.safety.models import Facility
-from sotong.safety.services_facilities import facilities_import
+from sotong.safety.services.facilities import facilities_import
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

@@ -9,8 +9,8 @@ from sotong.core.models import Notification
 from sotong.core.scheduling import periodic_jobs
 from sotong.organisation.models import Department
 from sotong.safety.models import MapLayer
-from sotong.safety.services_facilities import layers_remind_stale
-from sotong.safety.tasks_layers import remind_stale_layers
+from sotong.safety.services.facilities import layers_remind_stale
+from sotong.safety.tasks import remind_stale_layers
 
 TODAY = date(2026, 11, 26)
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sotong.safety.models import Subscriber
-from sotong.safety.services_subscribers import confirmation_token, contact_subscribe
+from sotong.safety.services.subscribers import confirmation_token, contact_subscribe
 from sotong.safety.tests.push_fixtures import DANGSAN1
 from tests.browser.resident import axe_clean
 

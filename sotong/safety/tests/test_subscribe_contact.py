@@ -11,7 +11,7 @@ from django.test import Client
 
 from sotong.connectors.models import Delivery
 from sotong.safety.models import Subscriber
-from sotong.safety.services_subscribers import sms_code
+from sotong.safety.services.subscribers import sms_code
 from sotong.safety.tests.push_fixtures import DANGSAN1
 
 pytestmark = pytest.mark.django_db

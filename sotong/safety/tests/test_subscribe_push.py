@@ -156,7 +156,7 @@ def test_subscribing_the_same_browser_again_updates_it(district, vapid) -> None:
 
 
 def test_subscribing_is_rate_limited(district, vapid) -> None:
-    from sotong.safety.views_push import SUBSCRIBE_LIMIT
+    from sotong.safety.views.push import SUBSCRIBE_LIMIT
 
     client, token = csrf_client()
     codes = [
@@ -170,7 +170,7 @@ def test_subscribing_is_rate_limited(district, vapid) -> None:
 
 def test_a_real_browser_subscription_receives_the_alert(district, receiver) -> None:
     """Subscribed through the API, decrypted by the loopback receiver."""
-    from sotong.safety.fanout import fan_out
+    from sotong.safety.services.fanout import fan_out
     from sotong.safety.tests.alerts_fixtures import published, safety_officer
 
     client, token = csrf_client()

@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from sotong.safety.models import SyncAccount, SyncDevice, SyncPlace, SyncSignInLink
-from sotong.safety.services_sync import email_digest, sign_in_complete, sign_in_request, sign_in_token
-from sotong.safety.views_sync import COOKIE
+from sotong.safety.services.sync import email_digest, sign_in_complete, sign_in_request, sign_in_token
+from sotong.safety.views.sync import COOKIE
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.db import connection
 from django.utils import timezone
 
 from sotong.safety.models import SyncAccount, SyncPlace
-from sotong.safety.selectors_sync import sync_state
-from sotong.safety.services_sync import MAX_PLACES, TOMBSTONE_DAYS, SyncInvalid, email_digest, sync_merge
+from sotong.safety.selectors.sync import sync_state
+from sotong.safety.services.sync import MAX_PLACES, TOMBSTONE_DAYS, SyncInvalid, email_digest, sync_merge
 
 pytestmark = pytest.mark.django_db
 

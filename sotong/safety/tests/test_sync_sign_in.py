@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from sotong.connectors.models import Delivery
 from sotong.safety.models import SyncAccount, SyncDevice, SyncSignInLink
-from sotong.safety.services_sync import SignInRefused, sign_in_complete, sign_in_request
-from sotong.safety.views_sync import COOKIE
+from sotong.safety.services.sync import SignInRefused, sign_in_complete, sign_in_request
+from sotong.safety.views.sync import COOKIE
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sotong.safety.cap.sources import FORMATS, import_source
+from sotong.safety.cap.sources import FORMATS
+from sotong.safety.services.alert_import import import_source
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from sotong.safety.importers import FORMATS
 from sotong.safety.importers.common import ImportFileError
 from sotong.safety.importers.geojson import feature_collection
 from sotong.safety.models import Facility
-from sotong.safety.services_facilities import facilities_import
+from sotong.safety.services.facilities import facilities_import
 
 MAX_BYTES = 200 * 1024 * 1024
 

@@ -22,8 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sotong.connectors.outbox import delivery_enqueue
-from sotong.connectors.webpush.adapter import PushRefused, auth_secret, receiver_key
 from sotong.connectors.webpush.allowlist import endpoint_refusal
+from sotong.connectors.webpush.encryption import PushRefused, auth_secret, receiver_key
 from sotong.core.crypto import digest
 from sotong.core.geo import distance_m
 from sotong.organisation.models import Dong

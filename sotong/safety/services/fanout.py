@@ -1,11 +1,5 @@
-"""The alert fan-out: who has a place in an alert's area, one notice each, sent on their channel.
-
-Matching. A confirmed subscriber matches when any of their places has a chosen dong of the alert
-(`place.dong in alert.dongs`), lies in one of its polygons, or within one of its circles. Polygons and
-circles are pre-filtered in SQL by their bounding box on the (lat, lon) index, then tested exactly in
-Python. An update or a cancellation also reaches everyone the earlier messages of its chain reached or
-were about to reach, so nobody is told of a warning and never told it ended. Only alerts whose CAP
-status is in SAFETY_NOTIFY_STATUSES (Actual by default), that are still published and have not expired.
+"""The alert fan-out: one notice each for everyone an alert reaches (`selectors.subscribers`), sent on
+their channel.
 
 Ledger. The matched subscribers are taken in chunks (by subscriber id); each chunk's `AlertNotice`
 rows are inserted first (unique per alert and subscriber, conflicts ignored). A chunk is sent by
@@ -15,11 +9,14 @@ that are not delivered, not failed for good and not held by another run: one UPD
 token and a lease (`claimed_until`), and only the notices carrying this run's token are sent. Two
 workers taking the same chunk, or a chunk run twice, therefore send nobody twice; a run that died
 leaves its claim to expire, after which a new run sends those notices (at least once, never lost).
+Only alerts whose CAP status is in SAFETY_NOTIFY_STATUSES (Actual by default), that are still published
+and have not expired.
 
 Sending. Web Push goes straight from here, concurrently, from one event loop and one keep-alive pool
-per run (connectors.webpush.adapter.PushSender): the outbox's row-per-message path with a task per
+per run (connectors.webpush.sender.PushSender): the outbox's row-per-message path with a task per
 message would cost far more than the minute 100,000 pushes are given. E-mail and SMS go through the
-outbox (`delivery_enqueue`, one delivery per notice, its own retries), in the subscriber's language.
+outbox (`delivery_enqueue`, one delivery per notice, its own retries), in the subscriber's language
+(`services.notices`).
 """
 
 from __future__ import annotations
@@ -34,16 +31,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from sotong.connectors.outbox import delivery_enqueue
-from sotong.connectors.webpush.adapter import Push, PushResult, PushSender, new_event_loop, payload_bytes
+from sotong.connectors.webpush.sender import Push, PushResult, PushSender, new_event_loop, payload_bytes
 from sotong.connectors.webpush.vapid import configured_signer
-from sotong.core.geo import bounding_box, distance_m
-from sotong.safety.cap.mapping import point_in_polygon
-from sotong.safety.models import Alert, AlertNotice, Subscriber, SubscriberPlace
+from sotong.safety.models import Alert, AlertNotice, Subscriber
+from sotong.safety.selectors.subscribers import PERMANENT, matching_subscriber_ids
+from sotong.safety.services.notices import email_text, message_for, root_id, sms_text
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +50,6 @@ TIME_BUDGET = 90.0
 # How long a run holds the notices it claimed: longer than a chunk run can last (its time budget, the
 # last requests' timeouts), so that a claim runs out only when its run is gone.
 CLAIM_SECONDS = 300
-PERMANENT = "permanent: "
-BODY_CHARS = 240
 
 
 @dataclass
@@ -80,187 +73,12 @@ class FanoutReport:
         return asdict(self)
 
 
-# Matching --------------------------------------------------------------------------------------------
-
-
-def _in_shape(lat: float, lon: float, shape: dict[str, Any]) -> bool:
-    if shape.get("type") == "circle":
-        return distance_m(lat, lon, float(shape["lat"]), float(shape["lon"])) <= float(shape["radius_m"])
-    if shape.get("type") == "polygon":
-        return point_in_polygon(lat, lon, shape.get("points") or [])
-    return False
-
-
-def _shape_box(shape: dict[str, Any]) -> tuple[float, float, float, float] | None:
-    """(min_lat, max_lat, min_lon, max_lon) of a shape, or None if it is not one we read."""
-    try:
-        if shape.get("type") == "circle":
-            return bounding_box(float(shape["lat"]), float(shape["lon"]), float(shape["radius_m"]))
-        if shape.get("type") == "polygon":
-            points = shape.get("points") or []
-            if len(points) < 3:
-                return None
-            lats = [float(p[0]) for p in points]
-            lons = [float(p[1]) for p in points]
-            return min(lats), max(lats), min(lons), max(lons)
-    except (KeyError, TypeError, ValueError, IndexError):
-        return None
-    return None
-
-
-def chain_of(alert: Alert) -> list[int]:
-    """The earlier alerts an update or cancellation refers to (by `supersedes` and CAP references)."""
-    found: list[int] = []
-    current: Alert | None = alert
-    seen = {alert.pk}
-    while current is not None and current.supersedes_id and current.supersedes_id not in seen:
-        seen.add(current.supersedes_id)
-        found.append(current.supersedes_id)
-        current = Alert.objects.filter(pk=current.supersedes_id).first()
-    pairs = []
-    for reference in alert.references or []:
-        parts = str(reference).split(",")
-        if len(parts) >= 2:
-            pairs.append(Q(sender=parts[0], identifier=parts[1]))
-    if pairs:
-        query = pairs[0]
-        for extra in pairs[1:]:
-            query |= extra
-        found += [pk for pk in Alert.objects.filter(query).values_list("pk", flat=True) if pk not in seen]
-    return found
-
-
-def matching_subscriber_ids(alert: Alert) -> set[int]:
-    ids: set[int] = set()
-    dong_ids = list(alert.dongs.values_list("pk", flat=True))
-    if dong_ids:
-        ids.update(
-            SubscriberPlace.objects.filter(dong_id__in=dong_ids, subscriber__confirmed=True).values_list(
-                "subscriber_id", flat=True
-            )
-        )
-    for shape in alert.areas or []:
-        if not isinstance(shape, dict):
-            continue
-        box = _shape_box(shape)
-        if box is None:
-            continue
-        min_lat, max_lat, min_lon, max_lon = box
-        candidates = (
-            SubscriberPlace.objects.filter(
-                lat__gte=min_lat,
-                lat__lte=max_lat,
-                lon__gte=min_lon,
-                lon__lte=max_lon,
-                subscriber__confirmed=True,
-            )
-            .values_list("subscriber_id", "lat", "lon")
-            .iterator(chunk_size=CHUNK)
-        )
-        ids.update(sid for sid, lat, lon in candidates if sid not in ids and _in_shape(lat, lon, shape))
-    if alert.msg_type in ("Update", "Cancel"):
-        earlier = chain_of(alert)
-        if earlier:
-            # Delivered or still to be sent: the earlier message's chunks stop once it is superseded
-            # or cancelled (skip_reason), so this message is the one its pending notices get.
-            ids.update(
-                AlertNotice.objects.filter(alert_id__in=earlier, subscriber__confirmed=True)
-                .exclude(failed__startswith=PERMANENT)
-                .values_list("subscriber_id", flat=True)
-            )
-    return ids
-
-
-# Messages --------------------------------------------------------------------------------------------
-
-
-def _root_id(alert: Alert) -> int:
-    chain = chain_of(alert) if alert.msg_type in ("Update", "Cancel") else []
-    return chain[-1] if chain else alert.pk
-
-
-def _alert_path(alert: Alert) -> str:
-    try:
-        return reverse("safety:alert_detail", args=[alert.pk])
-    except NoReverseMatch:
-        return "/safety/"
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def message_for(alert: Alert, language: str, *, tag: str) -> dict[str, Any]:
-    """The notice in one language: what the service worker shows (title, body, url) and keys."""
-    with translation.override(language):
-        headline = alert.headline
-        if alert.msg_type == "Cancel":
-            title = _("[해제] %(headline)s") % {"headline": headline}
-            body = _("발령되었던 특보가 해제되었습니다.")
-        elif alert.msg_type == "Update":
-            title = _("[갱신] %(headline)s") % {"headline": headline}
-            body = alert.instruction or alert.description
-        else:
-            title, body = headline, alert.instruction or alert.description
-        # The alerts service may have written the mark into the headline already.
-        if alert.msg_type in ("Cancel", "Update"):
-            mark = title.replace(headline, "").strip() if headline else ""
-            if mark and headline.startswith(mark):
-                title = headline
-        return {
-            "title": _short(title, 120),
-            "body": _short(body, BODY_CHARS),
-            "url": _alert_path(alert),
-            "alert": alert.pk,
-            "type": alert.msg_type,
-            "severity": alert.severity,
-            "tag": tag,
-        }
-
-
-def _unsubscribe_path(subscriber: Subscriber) -> str:
-    try:
-        return reverse("safety_api:push_unsubscribe", args=[subscriber.token])
-    except NoReverseMatch:
-        return f"/api/safety/push/unsubscribe/{subscriber.token}"
-
-
-def _email_text(alert: Alert, message: dict[str, Any], subscriber: Subscriber) -> str:
-    site = str(settings.SITE_URL).rstrip("/")
-    with translation.override(subscriber.language):
-        parts = [
-            message["title"],
-            "",
-            alert.description,
-            "",
-            alert.instruction,
-            "",
-            f"{site}{message['url']}",
-        ]
-        parts += [
-            "",
-            _("알림을 그만 받으려면: %(url)s") % {"url": f"{site}{_unsubscribe_path(subscriber)}"},
-        ]
-    return "\n".join(part for part in parts if part is not None).strip() + "\n"
-
-
-def _sms_text(message: dict[str, Any], language: str) -> str:
-    site = str(settings.SITE_URL).rstrip("/")
-    with translation.override(language):
-        district = str(settings.SOTONG_DISTRICT_NAME)
-    return f"[{district}] {message['title']}\n{message['body']}\n{site}{message['url']}"
-
-
-# The fan-out -----------------------------------------------------------------------------------------
-
-
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
 
-def skip_reason(alert: Alert, *, now: Any = None) -> str:
+def skip_reason(alert: Alert, *, now: datetime | None = None) -> str:
     now = now or timezone.now()
     if alert.state in (Alert.State.CANCELLED, Alert.State.SUPERSEDED):
         # The later message reaches everyone this one reached or was about to (matching_subscriber_ids).
@@ -316,9 +134,9 @@ class _Sending:
     """What sending one alert needs, made once per run: its message in each language, an event loop
     and, with Web Push on, a push sender with its keep-alive connections."""
 
-    def __init__(self, alert: Alert, sender_factory: Any = None) -> None:
+    def __init__(self, alert: Alert, sender_factory: Callable[[], PushSender] | None = None) -> None:
         self.alert = alert
-        self.tag = f"alert-{_root_id(alert)}"
+        self.tag = f"alert-{root_id(alert)}"
         self.messages: dict[str, dict[str, Any]] = {}
         self.payloads: dict[str, bytes] = {}
         self.loop = new_event_loop()
@@ -354,7 +172,7 @@ def fan_out(
     *,
     alert: Alert,
     chunk_size: int | None = None,
-    sender_factory: Any = None,
+    sender_factory: Callable[[], PushSender] | None = None,
     time_budget: float | None = None,
     enqueue_chunk: Callable[[int, int], None] | None = None,
 ) -> FanoutReport:
@@ -412,7 +230,12 @@ def fan_out(
 
 
 def send_chunk(
-    *, alert: Alert, first: int, last: int, sender_factory: Any = None, time_budget: float | None = None
+    *,
+    alert: Alert,
+    first: int,
+    last: int,
+    sender_factory: Callable[[], PushSender] | None = None,
+    time_budget: float | None = None,
 ) -> FanoutReport:
     """Send one chunk's notices (subscribers `first`..`last`) that are due and held by no other run.
     `unfinished`: the time budget ran out before every push had started; those notices are released
@@ -518,7 +341,7 @@ def _hand_to_outbox(
                 idempotency_key=f"safety-alert:{alert.pk}:{subscriber.pk}",
                 recipient=subscriber.contact,
                 subject=text["title"],
-                payload={"subject": text["title"], "text": _email_text(alert, text, subscriber)},
+                payload={"subject": text["title"], "text": email_text(alert, text, subscriber)},
             )
             report.count("email")
         elif subscriber.channel == Subscriber.Channel.SMS:
@@ -526,7 +349,7 @@ def _hand_to_outbox(
                 channel="sms",
                 idempotency_key=f"safety-alert:{alert.pk}:{subscriber.pk}",
                 recipient=subscriber.contact,
-                payload={"text": _sms_text(text, subscriber.language), "purpose": "safety_alert"},
+                payload={"text": sms_text(text, subscriber.language), "purpose": "safety_alert"},
             )
             report.count("sms")
         else:

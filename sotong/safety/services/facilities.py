@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sotong.accounts.models import User
 from sotong.accounts.roles import Role
 from sotong.core.geo import distance_m
 from sotong.core.notifications import notify_staff
@@ -172,7 +172,7 @@ def _due(layer: MapLayer, today: date) -> bool:
     return (today - notified).days >= layer.review_every_days
 
 
-def layer_recipients(layer: MapLayer) -> list[Any]:
+def layer_recipients(layer: MapLayer) -> list[User]:
     if layer.steward_id and layer.steward is not None and layer.steward.is_active:
         return [layer.steward]
     for role in (Role.OFFICER, Role.DEPARTMENT_LEAD):

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sotong.core.json_body import json_object
 from sotong.core.ratelimit import Limit, allow
 from sotong.safety.models import SyncDevice
-from sotong.safety.selectors_sync import device_for, sync_state
-from sotong.safety.services_sync import (
+from sotong.safety.selectors.sync import device_for, sync_state
+from sotong.safety.services.sync import (
     SignInRefused,
     SyncInvalid,
     account_delete,
@@ -194,12 +194,3 @@ def account_delete_view(request: HttpRequest) -> HttpResponse:
     )
     response.delete_cookie(COOKIE, path="/", samesite="Lax")
     return response
-
-
-urlpatterns: list[Any] = [
-    path("sync/data", data, name="sync_data"),
-    path("sync/sign-in/request", sign_in_request_view, name="sync_sign_in_request"),
-    path("sync/sign-in/", sign_in, name="sync_sign_in"),
-    path("sync/sign-out", sign_out_view, name="sync_sign_out"),
-    path("sync/account/delete", account_delete_view, name="sync_account_delete"),
-]

@@ -1,31 +1,27 @@
-"""Residents' safety pages: 내손안의 안전 (my places, my household, nearest shelters, action guides; an
-installable, offline-first web app) and the 재난안전생활지도 (the map and its list alternative)."""
+"""Residents' safety pages: 내손안의 안전 (my places, my household, nearest shelters, action guides) and the
+재난안전생활지도 (the map and its list alternative). The offline-first app's worker and manifest: pwa.py."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.templatetags.static import static
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from sotong.core.i18n import language_suffix
 from sotong.organisation.models import Dong
-from sotong.safety import nearest, selectors
+from sotong.safety import nearest
 from sotong.safety.choices import SHELTER_HAZARDS, Audience, FacilityKind, Hazard, Phase, Setting
 from sotong.safety.models import ActionGuide, Facility, MapLayer
+from sotong.safety.selectors.facilities import layer_features, nearest_shelters, public_layers
 
-# Bump when the precache list or the worker's logic changes, so that browsers take the new worker.
-SW_VERSION = "2"
 NEAREST_LIMIT = 5
 HOUSEHOLD = [a for a in Audience if a != Audience.EVERYONE]
 
@@ -84,7 +80,7 @@ def _directions_url(from_lat: float, from_lon: float, lat: float, lon: float) ->
 
 
 def nearest_rows(*, lat: float, lon: float, hazard: str, limit: int = NEAREST_LIMIT) -> list[ShelterRow]:
-    """The nearest suitable shelters open now, ranked as the API ranks them (selectors.nearest_shelters)."""
+    """The nearest suitable shelters open now, ranked as the API ranks them (nearest_shelters)."""
     return [
         ShelterRow(
             facility=n.facility,
@@ -93,7 +89,7 @@ def nearest_rows(*, lat: float, lon: float, hazard: str, limit: int = NEAREST_LI
             open_now=n.open_now,
             directions_url=_directions_url(lat, lon, n.record.lat, n.record.lon),
         )
-        for n in selectors.nearest_shelters(lat=lat, lon=lon, hazard=hazard, limit=limit)
+        for n in nearest_shelters(lat=lat, lon=lon, hazard=hazard, limit=limit)
     ]
 
 
@@ -286,9 +282,9 @@ class LayerRow:
 
 
 def _layer_rows(layer: MapLayer) -> list[LayerRow]:
-    """The list alternative of one layer: the same features the map shows (selectors.layer_features)."""
+    """The list alternative of one layer: the same features the map shows (layer_features)."""
     rows = []
-    for feature in selectors.layer_features(layer=layer):
+    for feature in layer_features(layer=layer):
         props = feature.get("properties") or {}
         geometry = feature.get("geometry") or {}
         if layer.source_type == MapLayer.Source.VOICE:
@@ -321,7 +317,7 @@ def months_ago(day: Any, today: Any) -> int:
 def safety_map(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     layers = []
-    for summary in selectors.public_layers():
+    for summary in public_layers():
         layer = summary.layer
         layers.append(
             {
@@ -345,106 +341,3 @@ def safety_map(request: HttpRequest) -> HttpResponse:
             },
         },
     )
-
-
-@require_GET
-def offline(request: HttpRequest) -> HttpResponse:
-    return render(request, "safety/offline.html", {"guides": list(ActionGuide.objects.all())})
-
-
-def _precache_urls() -> list[str]:
-    pages = [
-        reverse("safety:home"),
-        reverse("safety:guides"),
-        reverse("safety:map"),
-        reverse("safety:offline"),
-        reverse("safety:manifest"),
-        *(reverse("safety:guide", kwargs={"hazard": g.hazard}) for g in ActionGuide.objects.all()),
-    ]
-    assets = [
-        static("sotong/css/site.css"),
-        static("sotong/img/favicon.svg"),
-        static("safety/safety.css"),
-        static("safety/safety.js"),
-        static("safety/sw-register.js"),
-        static("safety/sync.js"),
-        static("safety/map.js"),
-        static("safety/icons/icon-192.png"),
-        static("safety/icons/icon-512.png"),
-        static("vendor/leaflet/leaflet.js"),
-        static("vendor/leaflet/leaflet.css"),
-        static("vendor/leaflet/images/marker-icon.png"),
-        static("vendor/leaflet/images/marker-icon-2x.png"),
-        static("vendor/leaflet/images/marker-shadow.png"),
-        static("vendor/leaflet.markercluster/leaflet.markercluster.js"),
-        static("vendor/leaflet.markercluster/MarkerCluster.css"),
-        static("vendor/leaflet.markercluster/MarkerCluster.Default.css"),
-    ]
-    return pages + assets
-
-
-@require_GET
-@cache_control(no_cache=True, max_age=0)
-def service_worker(request: HttpRequest) -> HttpResponse:
-    """The worker for this language's safety pages. Served from /safety/sw.js (or /en/safety/sw.js …)
-    so its default scope is exactly this language's /safety/ (docs/decisions: the PWA record)."""
-    lang = (get_language() or "ko").lower()
-    config = {
-        "version": f"{SW_VERSION}-{lang}",
-        "lang": lang,
-        "scope": reverse("safety:home"),
-        "offline": reverse("safety:offline"),
-        "precache": _precache_urls(),
-        "facilities": "/api/safety/facilities.json",
-        "static": settings.STATIC_URL,
-        "icon": static("safety/icons/icon-192.png"),
-        "name": _("내손안의 안전"),
-    }
-    body = render(request, "safety/sw.js", {"config": json.dumps(config, ensure_ascii=False)}).content
-    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
-    return response
-
-
-@require_GET
-@cache_control(max_age=3600)
-def manifest(request: HttpRequest) -> HttpResponse:
-    from sotong.core.templatetags.sotong_tags import lang_tag
-
-    scope = reverse("safety:home")
-    data = {
-        "name": _("내손안의 안전 — 영등포구"),
-        "short_name": _("내손안의 안전"),
-        "description": _("내 장소 근처의 대피 장소와 재난별 행동요령. 인터넷이 끊겨도 볼 수 있습니다."),
-        "lang": lang_tag(),
-        "dir": "ltr",
-        "start_url": scope,
-        "scope": scope,
-        "id": scope,
-        "display": "standalone",
-        "background_color": "#ffffff",
-        "theme_color": "#083a73",
-        "icons": [
-            {"src": static("safety/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": static("safety/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
-            {
-                "src": static("safety/icons/icon-512.png"),
-                "sizes": "512x512",
-                "type": "image/png",
-                "purpose": "maskable",
-            },
-        ],
-    }
-    return HttpResponse(
-        json.dumps(data, ensure_ascii=False), content_type="application/manifest+json; charset=utf-8"
-    )
-
-
-urlpatterns: list = [
-    path("", home, name="home"),
-    path("guides/", guides, name="guides"),
-    path("guides/<slug:hazard>/", guide, name="guide"),
-    path("map/", safety_map, name="map"),
-    path("offline/", offline, name="offline"),
-    path("sw.js", service_worker, name="service_worker"),
-    path("manifest.webmanifest", manifest, name="manifest"),
-]

@@ -1,4 +1,4 @@
-"""Reads in the safety domain: nearest suitable shelters, map layers and their features."""
+"""Reads of facilities and the map: the nearest suitable shelters, map layers and their features."""
 
 from __future__ import annotations
 

@@ -6,8 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sotong.core.crypto import digest
 from sotong.safety.models import SyncAccount, SyncDevice
-from sotong.safety.services_sync import device_digest
+
+
+def device_digest(token: str) -> str:
+    """What a device's cookie secret is kept as (`SyncDevice.token_digest`)."""
+    return digest(f"safety-sync-device:{token}")
 
 
 def device_for(*, token: str) -> SyncDevice | None:

@@ -1,16 +1,16 @@
 """Public, read-only JSON of the safety module: nearest shelters, the facilities for the PWA, map
-layers. `fastpath.py` answers the first two before Django with the same bytes (`nearest.py`)."""
+layers. `fastpath.py` answers the first two before Django with the same bytes (`nearest`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import path
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
-from sotong.safety import nearest, selectors
+from sotong.safety import nearest
+from sotong.safety.selectors.facilities import layer_features, public_layer, public_layers
 
 
 def _json(
@@ -74,7 +74,7 @@ def layers_json(request: HttpRequest) -> HttpResponse:
                 "count": s.count,
                 "geojson_url": request.build_absolute_uri(f"/api/safety/layers/{s.layer.slug}.geojson"),
             }
-            for s in selectors.public_layers()
+            for s in public_layers()
         ]
     return _json(nearest.dumps({"layers": items}), lang=lang, cache="public, max-age=60")
 
@@ -82,23 +82,15 @@ def layers_json(request: HttpRequest) -> HttpResponse:
 @require_GET
 def layer_geojson(request: HttpRequest, slug: str) -> HttpResponse:
     lang = _lang(request)
-    layer = selectors.public_layer(slug=slug)
+    layer = public_layer(slug=slug)
     if layer is None:
         raise Http404
     with translation.override(lang):
         document: dict[str, Any] = {
             "type": "FeatureCollection",
             "name": layer.name,
-            "features": selectors.layer_features(layer=layer),
+            "features": layer_features(layer=layer),
         }
     response = _json(nearest.dumps(document), lang=lang, cache="public, max-age=60")
     response["Content-Type"] = "application/geo+json"
     return response
-
-
-urlpatterns: list[Any] = [
-    path("shelters/nearest", shelters_nearest, name="shelters_nearest"),
-    path("facilities.json", facilities_json, name="facilities_json"),
-    path("layers.json", layers_json, name="layers_json"),
-    path("layers/<slug:slug>.geojson", layer_geojson, name="layer_geojson"),
-]

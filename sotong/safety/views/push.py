@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +23,7 @@ from sotong.connectors.webpush.vapid import application_server_key
 from sotong.core.json_body import json_object
 from sotong.core.ratelimit import Limit, allow
 from sotong.safety.models import Subscriber
-from sotong.safety.services_subscribers import (
+from sotong.safety.services.subscribers import (
     SubscriptionInvalid,
     confirm_by_code,
     confirm_by_link,
@@ -215,14 +214,3 @@ def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
         "safety/push_confirm.html",
         {"action": "unsubscribe", "done": done or subscriber is None, "error": ""},
     )
-
-
-urlpatterns: list[Any] = [
-    path("push/vapid-public-key", vapid_public_key, name="push_vapid_public_key"),
-    path("push/subscribe", subscribe, name="push_subscribe"),
-    path("push/subscriptions/<uuid:token>", subscription, name="push_subscription"),
-    path("push/contact", contact, name="push_contact"),
-    path("push/contact/<uuid:token>/confirm", contact_confirm, name="push_contact_confirm"),
-    path("push/confirm/<str:signed>", confirm_link, name="push_confirm"),
-    path("push/unsubscribe/<uuid:token>", unsubscribe_link, name="push_unsubscribe"),
-]

@@ -28,7 +28,8 @@ from sotong.connectors.outbox import delivery_enqueue
 from sotong.core.crypto import digest
 from sotong.organisation.models import Dong
 from sotong.safety.models import SyncAccount, SyncDevice, SyncPlace, SyncSignInLink
-from sotong.safety.services_subscribers import (
+from sotong.safety.selectors.sync import device_digest
+from sotong.safety.services.subscribers import (
     SubscriptionInvalid,
     district_bounds,
     household_from,
@@ -66,10 +67,6 @@ class PlaceChange:
 
 def email_digest(address: str) -> str:
     return digest(f"safety-sync:{address}")
-
-
-def device_digest(token: str) -> str:
-    return digest(f"safety-sync-device:{token}")
 
 
 # Sign-in --------------------------------------------------------------------------------------------------

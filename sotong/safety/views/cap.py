@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from sotong.organisation.selectors import current_district
-from sotong.safety import selectors_alerts
 from sotong.safety.cap.build import LANGUAGES, build_atom, build_cap
 from sotong.safety.models import Alert
+from sotong.safety.selectors.alerts import feed_alerts, published_local
 
 CACHE_SECONDS = 60
 
@@ -38,11 +38,13 @@ def _sender_names() -> dict[str, str]:
 
 @require_safe
 def cap_document(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = selectors_alerts.published_local(pk=pk)
+    alert = published_local(pk=pk)
     if alert is None:
         raise Http404
     body = build_cap(
         alert,
+        dongs=list(alert.dongs.all()),
+        shelters=list(alert.shelters.all()),
         web_url={short: _alert_page(request, alert, lang) for short, _tag, lang in LANGUAGES},
         sender_name=_sender_names(),
     )
@@ -53,7 +55,7 @@ def cap_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def cap_feed(request: HttpRequest) -> HttpResponse:
-    alerts = list(selectors_alerts.feed_alerts())
+    alerts = list(feed_alerts())
     names = _sender_names()
     entries = [
         {
@@ -76,9 +78,3 @@ def cap_feed(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
     response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
     return response
-
-
-urlpatterns: list = [
-    path("", cap_feed, name="feed"),
-    path("<int:pk>.xml", cap_document, name="document"),
-]

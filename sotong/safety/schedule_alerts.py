@@ -1,9 +1,0 @@
-from __future__ import annotations
-
-from sotong.core.scheduling import every
-from sotong.safety.tasks_alerts import expire_alerts, poll_cap_feeds
-from sotong.safety.tasks_fanout import resume_fan_outs
-
-every("safety.poll_cap_feeds", poll_cap_feeds, trigger="interval", minutes=2)
-every("safety.expire_alerts", expire_alerts, trigger="interval", minutes=1, at_start=True)
-every("safety.resume_fan_outs", resume_fan_outs, trigger="interval", minutes=2, at_start=True)
