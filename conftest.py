@@ -136,3 +136,33 @@ def sqlite_test_db_copy(target: Path) -> bool:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(source, target)
     return True
+
+
+# SOTONG_TEST_NOW=2026-03-09T08:55:00+09:00 runs every test from that instant, the clock ticking on
+# (scripts/test-at): a test that passes only at some hours shows itself. Off unless set (decision 0063).
+_TEST_NOW = os.environ.get("SOTONG_TEST_NOW", "")
+_test_now_traveller: Any = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _test_now_traveller
+    if not _TEST_NOW:
+        return
+    import datetime
+
+    import time_machine
+
+    instant = datetime.datetime.fromisoformat(_TEST_NOW)
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"SOTONG_TEST_NOW needs a UTC offset, e.g. {_TEST_NOW}+09:00")
+    # A timestamp, not the datetime: time-machine would set TZ from a datetime's zone, and the process
+    # keeps Django's Asia/Seoul.
+    _test_now_traveller = time_machine.travel(instant.timestamp(), tick=True).start()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if _test_now_traveller is not None:
+        import datetime
+
+        _test_now_traveller.move_to(datetime.datetime.fromisoformat(_TEST_NOW).timestamp())

@@ -5,7 +5,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-pytestmark = pytest.mark.django_db
+from tests.clock import MONDAY_MORNING
+
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def attempt(client: Client, password: str) -> Any:

@@ -14,8 +14,9 @@ from sotong.voice.models import Case, CaseEvent, CaseMessage, ServiceCategory
 from sotong.voice.services import handling
 from sotong.voice.services.intake import Submission, case_receive
 from sotong.voice.services.routing import case_route
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def routed(text: str = "가로등이 꺼졌어요", *, category: str = "streetlight", **extra: Any) -> Case:

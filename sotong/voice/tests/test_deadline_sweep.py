@@ -13,8 +13,9 @@ from sotong.voice.models import Case, CaseEvent, ServiceCategory
 from sotong.voice.services.intake import Submission, case_receive
 from sotong.voice.services.routing import case_route
 from sotong.voice.services.sweep import deadlines_sweep
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def roads_case(*, received_ago: timedelta, kind: str = Kind.QUESTION, text: str = "가로등 문의") -> Case:
@@ -50,11 +51,10 @@ def test_an_overdue_case_escalates_to_the_backup_officer_and_the_lead_once(junho
 
 
 def test_a_case_nearing_its_deadline_reminds_its_officer(junho: Any) -> None:
-    case = roads_case(received_ago=timedelta(days=1))
-    # Whatever today is: put the deadline one working hour ahead, most of the period gone.
-    from sotong.organisation.selectors import working_calendar
-
-    Case.objects.filter(pk=case.pk).update(deadline=working_calendar().add_working_hours(timezone.now(), 1))
+    # Received on Friday at 10:00, due on Monday at 11:00: at Monday 10:00, one of its nine working hours
+    # is left (a period's first three quarters gone is when the reminder goes out).
+    case = roads_case(received_ago=timedelta(days=3))
+    Case.objects.filter(pk=case.pk).update(deadline=MONDAY_MORNING + timedelta(hours=1))
     result = deadlines_sweep()
     assert result["reminded"] == 1
     assert Notification.objects.filter(user=junho, title__contains="임박").exists()

@@ -13,8 +13,9 @@ from sotong.organisation.models import Department, Dong
 from sotong.voice.choices import Kind, Status
 from sotong.voice.models import Case
 from sotong.voice.tests.test_inbox_pages import roads_case, signed_in
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def numbers_in(response: Any, cases: dict[str, Case]) -> set[str]:

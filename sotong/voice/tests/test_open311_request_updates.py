@@ -14,8 +14,9 @@ from sotong.voice.models import Case
 from sotong.voice.open311.keys import key_create
 from sotong.voice.services.handling import case_reply
 from sotong.voice.services.routing import case_route
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -16,8 +16,9 @@ from sotong.voice.models import Case, ServiceCategory
 from sotong.voice.services.handling import case_close, case_reply
 from sotong.voice.services.intake import Submission, case_receive
 from sotong.voice.services.routing import case_route
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

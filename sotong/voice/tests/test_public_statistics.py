@@ -3,9 +3,8 @@ to answer, open cases past their deadline, answers given late; volume by dong an
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -17,11 +16,12 @@ from sotong.voice import statistics
 from sotong.voice.choices import Channel, Kind, Status
 from sotong.voice.models import Case
 from sotong.voice.services.intake import Submission, case_receive
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
-SEOUL = ZoneInfo("Asia/Seoul")
-START = datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL)  # a Monday morning
+# A Monday morning two weeks before the clock's: the deadlines these cases get have passed by then.
+START = MONDAY_MORNING - timedelta(weeks=2)
 
 
 @pytest.fixture(autouse=True)

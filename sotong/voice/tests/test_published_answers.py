@@ -17,8 +17,9 @@ from sotong.voice.masking import mask_name, mask_phone, mask_text
 from sotong.voice.models import Case
 from sotong.voice.services import handling
 from sotong.voice.tests.test_inbox_pages import roads_case
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 PRIVATE = "연락 주세요 010-9876-5432, minji.kim@example.kr, 차량 12가 3456, 주민번호 900101-2345678"
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from django.utils import timezone
 
 from sotong.connectors.models import Delivery
 from sotong.connectors.outbox import delivery_enqueue, delivery_send
@@ -24,8 +23,9 @@ from sotong.connectors.sms.tests.conftest import (
     refused,
     sms_answer,
 )
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 MINJI = "01012345678"
 TRACK = "http://127.0.0.1:8000/ko/voice/track/2025-000123/?t=Zx81kQ"
@@ -212,23 +212,20 @@ def test_an_alimtalk_to_an_invalid_number_fails_for_good(alimtalk_on: Any, edge:
     assert len(edge.requests) == 1
 
 
+@pytest.mark.time_machine(MONDAY_MORNING, tick=False)
 def test_a_server_error_is_retried_with_backoff(sms_on: Any, edge: Edge) -> None:
     edge.answers(
         httpx.Response(
             500, json={"header": {"isSuccessful": False, "resultCode": -9999, "resultMessage": "x"}}
         )
     )
-    before = timezone.now()
 
     delivery = delivery_send(delivery_id=queue(SHORT).pk)
 
     assert delivery.status == Delivery.Status.RETRYING
     assert delivery.attempts == 1
     assert "HTTP 500" in delivery.last_error
-    assert delivery.next_attempt_at is not None
-    assert (
-        before + timedelta(seconds=55) <= delivery.next_attempt_at <= timezone.now() + timedelta(seconds=65)
-    )
+    assert delivery.next_attempt_at == MONDAY_MORNING + timedelta(minutes=1)
     assert delivery.external_id == ""
 
 
