@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils import timezone
+
 from sotong.core.events import group_name, send_event_on_commit
 from sotong.core.models import Notification
 
@@ -27,3 +30,20 @@ def notify_staff(
         },
     )
     return notification
+
+
+def notifications_for(*, user_id: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(user_id=user_id)
+
+
+def notification_read(*, user_id: int, pk: int) -> Notification | None:
+    """The person's own notification, marked read; None for anyone else's."""
+    notification = Notification.objects.filter(user_id=user_id, pk=pk).first()
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_read_all(*, user_id: int) -> int:
+    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).update(read_at=timezone.now())

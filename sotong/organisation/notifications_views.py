@@ -6,16 +6,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sotong.core.models import Notification
+from sotong.core.notifications import notification_read, notifications_for, notifications_read_all
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.filter(user_id=staff_id(request))
+    notifications = notifications_for(user_id=staff_id(request))
     page = Paginator(notifications, 50).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -26,11 +25,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = Notification.objects.filter(user_id=staff_id(request), pk=pk).first()
+    notification = notification_read(user_id=staff_id(request), pk=pk)
     if notification is None:
         return redirect("organisation_admin_notifications")
-    if notification.read_at is None:
-        Notification.objects.filter(pk=pk).update(read_at=timezone.now())
     target = notification.url
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -39,9 +36,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(user_id=staff_id(request), read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    notifications_read_all(user_id=staff_id(request))
     return redirect("organisation_admin_notifications")
 
 
