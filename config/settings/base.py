@@ -255,8 +255,10 @@ else:
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# Wagtail
-WAGTAIL_SITE_NAME = os.environ.get("SOTONG_SITE_NAME", "소통")
+# Wagtail. The back office's name, on its sign-in page, title bar, sidebar and dashboard (decision 0069).
+WAGTAIL_SITE_NAME = os.environ.get("SOTONG_SITE_NAME", "").strip() or "영등포구 소통 관리"
+WAGTAILADMIN_USER_LOGIN_FORM = "sotong.accounts.forms.StaffLoginForm"
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [
     "csv",

@@ -229,3 +229,13 @@ class OrganisationGroup(SnippetViewSetGroup):
 
 register_snippet(DepartmentViewSet)
 register_snippet(OrganisationGroup)
+
+
+# Wagtail's "What's new in Wagtail" and "Editor Guide" are English pages about Wagtail's page editor,
+# not the district's work: the back office's help menu keeps only the keyboard shortcuts (decision 0069).
+WAGTAIL_HELP_ITEMS_DROPPED = ("editor-guide", "whats-new-in-wagtail-")
+
+
+@hooks.register("construct_help_menu")
+def drop_wagtail_guides(request: HttpRequest, menu_items: list[Any]) -> None:
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_ITEMS_DROPPED)]
