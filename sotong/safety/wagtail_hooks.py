@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from sotong.safety.admin import alerts, facilities, guides  # noqa: F401
+from sotong.safety.admin import alerts, dashboard, facilities, guides  # noqa: F401

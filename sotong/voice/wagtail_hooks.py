@@ -63,3 +63,26 @@ class VoiceSettingsGroup(SnippetViewSetGroup):
 
 
 register_snippet(VoiceSettingsGroup)
+
+
+# The dashboard (decision 0069): each role's cases, the comms team's triage queue first.
+@hooks.register("construct_homepage_panels")
+def add_case_work_panels(request: HttpRequest, panels: list[Any]) -> None:
+    from sotong.voice.admin import dashboard
+
+    panels.extend(dashboard.panels_for(request.user))
+
+
+class TriageMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        from sotong.organisation.selectors import spans_case_handling
+
+        return spans_case_handling(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_triage_menu_item() -> MenuItem:
+    """The triage queue one click away for the comms team (the inbox opens on their home department)."""
+    return TriageMenuItem(
+        _("분류 대기"), f"{reverse('voice_admin:inbox')}?department=triage", icon_name="tasks", order=101
+    )
