@@ -74,8 +74,8 @@ print(Facility.objects.count())
 
 WRITE_STATIC = """
 from pathlib import Path
-from sotong.safety import nearest
-Path({path!r}).write_bytes(nearest.current_index().facilities_json)
+from sotong.safety.nearest.index import current_index
+Path({path!r}).write_bytes(current_index().facilities_json)
 """
 
 NEAREST_LUA = r"""
@@ -114,6 +114,7 @@ def _setup_key() -> str:
         ROOT.glob("sotong/organisation/data/*.csv")
     )
     files += [p for p in (ROOT / "sotong/safety/demo_data.py",) if p.exists()]
+    files += sorted(ROOT.glob("sotong/safety/data/demo/*"))
     digest.update(GENERATE.encode())
     for path in files:
         digest.update(path.read_bytes())

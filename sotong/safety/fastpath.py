@@ -1,7 +1,7 @@
 """A raw ASGI answer for the two surge endpoints, mounted in config/asgi.py before Django.
 
 GET /api/safety/shelters/nearest and GET /api/safety/facilities.json are answered from the
-in-memory index (`nearest.py`) with the same bytes and API headers as the Django views
+in-memory index (`nearest/`) with the same bytes and API headers as the Django views
 (`views/api.py`), without Django's request/middleware/URL machinery (decision 0045 explains why and
 what is kept). Anything this handler is not sure of — another method, a host Django would refuse, a
 plain-HTTP request that must be redirected to HTTPS — is left to Django.
@@ -21,7 +21,19 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 from django.utils import timezone
 
-from sotong.safety import nearest
+from sotong.safety.nearest.document import dumps
+from sotong.safety.nearest.index import current_index, fresh_index, last_index
+from sotong.safety.nearest.payload import (
+    NEAREST_CACHE_CONTROL,
+    ParamError,
+    api_headers,
+    error_payload,
+    facilities_response,
+    nearest_payload,
+    parse_nearest,
+    pick_language,
+)
+from sotong.safety.nearest.records import FacilityIndex
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -94,17 +106,17 @@ def security_headers(*, secure: bool) -> list[tuple[str, str]]:
     return headers
 
 
-async def _index() -> nearest.FacilityIndex:
+async def _index() -> FacilityIndex:
     global _refreshing
-    index = nearest.fresh_index()
+    index = fresh_index()
     if index is not None:
         return index
-    stale = nearest.last_index()
+    stale = last_index()
     if stale is not None and _refreshing:
         return stale
     _refreshing = True
     try:
-        return await sync_to_async(nearest.current_index, thread_sensitive=True)()
+        return await sync_to_async(current_index, thread_sensitive=True)()
     finally:
         _refreshing = False
 
@@ -123,18 +135,18 @@ async def handle(scope: dict[str, Any], receive: Any, send: Send) -> None:
     if scope["path"] == NEAREST_PATH:
         query_string = scope.get("query_string", b"").decode("utf-8", "replace")
         params = dict(parse_qsl(query_string, keep_blank_values=True))
-        lang = nearest.pick_language(params.get("lang"), _header(scope, b"accept-language"))
+        lang = pick_language(params.get("lang"), _header(scope, b"accept-language"))
         try:
-            query = nearest.parse_nearest(params, lang)
-        except nearest.ParamError as error:
-            headers = [*nearest.api_headers(lang=lang), ("Cache-Control", "no-store")]
-            await _respond(send, 400, headers + security_headers(secure=secure), nearest.error_payload(error))
+            query = parse_nearest(params, lang)
+        except ParamError as error:
+            headers = [*api_headers(lang=lang), ("Cache-Control", "no-store")]
+            await _respond(send, 400, headers + security_headers(secure=secure), error_payload(error))
             return
-        body = nearest.dumps(nearest.nearest_payload(index, query, at=timezone.now()))
-        headers = [*nearest.api_headers(lang=lang), ("Cache-Control", nearest.NEAREST_CACHE_CONTROL)]
+        body = dumps(nearest_payload(index, query, at=timezone.now()))
+        headers = [*api_headers(lang=lang), ("Cache-Control", NEAREST_CACHE_CONTROL)]
         await _respond(send, 200, headers + security_headers(secure=secure), body)
         return
-    status, headers, body = nearest.facilities_response(
+    status, headers, body = facilities_response(
         index,
         if_none_match=_header(scope, b"if-none-match"),
         accept_encoding=_header(scope, b"accept-encoding"),

@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from sotong.safety import nearest
 from sotong.safety.models import Facility, LayerFeature, MapLayer
+from sotong.safety.nearest.index import current_index
+from sotong.safety.nearest.ranking import DEFAULT_LIMIT, MAX_LIMIT, Nearby, rank
 
 
 def nearest_shelters(
@@ -18,18 +19,18 @@ def nearest_shelters(
     lat: float,
     lon: float,
     hazard: str,
-    limit: int = nearest.DEFAULT_LIMIT,
+    limit: int = DEFAULT_LIMIT,
     at: datetime | None = None,
     open_only: bool = True,
-) -> list[nearest.Nearby]:
+) -> list[Nearby]:
     """The facilities that suit ``hazard`` nearest to (lat, lon), open at ``at`` (now) unless
-    ``open_only`` is False, ranked as the API and the PWA rank them (see `nearest.rank`).
+    ``open_only`` is False, ranked as the API and the PWA rank them (see `nearest.ranking.rank`).
     Each answer's `name` follows the active language. Answers from the in-memory index, checked
     against the data version on every call (one query): pages and the Kakao skill are not the surge
     path, and a check per call keeps them exact after any change (or a test's rollback)."""
-    limit = max(1, min(int(limit), nearest.MAX_LIMIT))
-    return nearest.rank(
-        nearest.current_index(max_age=0),
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    return rank(
+        current_index(max_age=0),
         lat=lat,
         lon=lon,
         hazard=hazard,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sotong.safety import nearest
 from sotong.safety.models import Facility
+from sotong.safety.nearest import index
+from sotong.safety.nearest.records import FacilityIndex
 
 HERE = (37.5340, 126.9020)  # 당산역 부근
 # About 111 m a thousandth of a degree of latitude.
@@ -26,10 +27,10 @@ def facility(*, name: str, north_m: float = 0.0, east_m: float = 0.0, **fields: 
     )
 
 
-def warm() -> nearest.FacilityIndex:
+def warm() -> FacilityIndex:
     """Rebuild the index in the test's thread (it sees the test's transaction)."""
-    nearest.invalidate()
-    return nearest.current_index()
+    index.invalidate()
+    return index.current_index()
 
 
 def query(**params: Any) -> str:

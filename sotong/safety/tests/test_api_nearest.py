@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 
-from sotong.safety import nearest
+from sotong.safety.nearest import index
 from sotong.safety.selectors.facilities import nearest_shelters
 from sotong.safety.tests.nearby import HERE, facility, query, warm
 
@@ -286,7 +286,7 @@ def test_a_change_made_by_another_process_is_seen_within_a_second(district: Any,
     # No signal here: as when an import runs in another process.
     Facility.objects.filter(pk=made.pk).update(is_active=False)
     assert [i["name"] for i in get(client, hazard="heat").json()["items"]] == ["쉼터"]  # within the second
-    nearest._checked_at -= nearest.CHECK_EVERY_S
+    index._checked_at -= index.CHECK_EVERY_S
     assert get(client, hazard="heat").json()["items"] == []
 
 
@@ -317,7 +317,7 @@ def test_answers_go_on_from_the_last_index_when_the_database_fails(district: Any
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE safety_facility RENAME TO safety_facility_away")
     try:
-        nearest._checked_at -= nearest.CHECK_EVERY_S
+        index._checked_at -= index.CHECK_EVERY_S
         assert [i["name"] for i in get(client, hazard="heat").json()["items"]] == ["쉼터"]
     finally:
         with connection.cursor() as cursor:

@@ -9,7 +9,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
-from sotong.safety import nearest
+from sotong.safety.nearest.document import dumps
+from sotong.safety.nearest.index import current_index
+from sotong.safety.nearest.payload import (
+    NEAREST_CACHE_CONTROL,
+    ParamError,
+    api_headers,
+    error_payload,
+    facilities_response,
+    nearest_payload,
+    parse_nearest,
+    pick_language,
+)
 from sotong.safety.selectors.facilities import layer_features, public_layer, public_layers
 
 
@@ -17,7 +28,7 @@ def _json(
     body: bytes, *, status: int = 200, lang: str | None = None, cache: str | None = None
 ) -> HttpResponse:
     response = HttpResponse(body, status=status)
-    for name, value in nearest.api_headers(lang=lang):
+    for name, value in api_headers(lang=lang):
         response[name] = value
     if cache:
         response["Cache-Control"] = cache
@@ -25,24 +36,24 @@ def _json(
 
 
 def _lang(request: HttpRequest) -> str:
-    return nearest.pick_language(request.GET.get("lang"), request.headers.get("Accept-Language"))
+    return pick_language(request.GET.get("lang"), request.headers.get("Accept-Language"))
 
 
 @require_GET
 def shelters_nearest(request: HttpRequest) -> HttpResponse:
     lang = _lang(request)
     try:
-        query = nearest.parse_nearest({k: request.GET[k] for k in request.GET}, lang)
-    except nearest.ParamError as error:
-        return _json(nearest.error_payload(error), status=400, lang=lang, cache="no-store")
-    payload = nearest.nearest_payload(nearest.current_index(), query, at=timezone.now())
-    return _json(nearest.dumps(payload), lang=lang, cache=nearest.NEAREST_CACHE_CONTROL)
+        query = parse_nearest({k: request.GET[k] for k in request.GET}, lang)
+    except ParamError as error:
+        return _json(error_payload(error), status=400, lang=lang, cache="no-store")
+    payload = nearest_payload(current_index(), query, at=timezone.now())
+    return _json(dumps(payload), lang=lang, cache=NEAREST_CACHE_CONTROL)
 
 
 @require_GET
 def facilities_json(request: HttpRequest) -> HttpResponse:
-    status, headers, body = nearest.facilities_response(
-        nearest.current_index(),
+    status, headers, body = facilities_response(
+        current_index(),
         if_none_match=request.headers.get("If-None-Match"),
         accept_encoding=request.headers.get("Accept-Encoding"),
     )
@@ -76,7 +87,7 @@ def layers_json(request: HttpRequest) -> HttpResponse:
             }
             for s in public_layers()
         ]
-    return _json(nearest.dumps({"layers": items}), lang=lang, cache="public, max-age=60")
+    return _json(dumps({"layers": items}), lang=lang, cache="public, max-age=60")
 
 
 @require_GET
@@ -91,6 +102,6 @@ def layer_geojson(request: HttpRequest, slug: str) -> HttpResponse:
             "name": layer.name,
             "features": layer_features(layer=layer),
         }
-    response = _json(nearest.dumps(document), lang=lang, cache="public, max-age=60")
+    response = _json(dumps(document), lang=lang, cache="public, max-age=60")
     response["Content-Type"] = "application/geo+json"
     return response

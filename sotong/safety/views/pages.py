@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET
 
 from sotong.core.i18n import language_suffix
 from sotong.organisation.models import Dong
-from sotong.safety import nearest
 from sotong.safety.choices import SHELTER_HAZARDS, Audience, FacilityKind, Hazard, Phase, Setting
 from sotong.safety.models import ActionGuide, Facility, MapLayer
+from sotong.safety.nearest.payload import DEFAULT_DIRECTIONS_URL
 from sotong.safety.selectors.facilities import layer_features, nearest_shelters, public_layers
 
 NEAREST_LIMIT = 5
@@ -70,7 +70,7 @@ def format_distance(metres: float) -> str:
 
 def _directions_template() -> str:
     # The same walking-route link the API gives (SAFETY_DIRECTIONS_URL, OpenStreetMap by default).
-    return getattr(settings, "SAFETY_DIRECTIONS_URL", "") or nearest.DEFAULT_DIRECTIONS_URL
+    return getattr(settings, "SAFETY_DIRECTIONS_URL", "") or DEFAULT_DIRECTIONS_URL
 
 
 def _directions_url(from_lat: float, from_lon: float, lat: float, lon: float) -> str:
@@ -227,8 +227,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "urls": _page_urls(),
                 "hazards": dict(hazards),
                 "kinds": {k.value: str(k.label) for k in FacilityKind},
-                "directions": getattr(settings, "SAFETY_DIRECTIONS_URL", "")
-                or nearest.DEFAULT_DIRECTIONS_URL,
+                "directions": getattr(settings, "SAFETY_DIRECTIONS_URL", "") or DEFAULT_DIRECTIONS_URL,
                 "settings": {k.value: str(k.label) for k in Setting},
                 "lang": language_suffix(),
                 "tiles": settings.SAFETY_TILE_URL,

@@ -202,7 +202,7 @@
       last_modified: body.last_modified, data_checked_on: body.data_checked_on
     };
   }
-  // The API's ranking (sotong/safety/nearest.py `rank`): open now only; in an earthquake open-air sites
+  // The API's ranking (sotong/safety/nearest/ranking.py `rank`): open now only; in an earthquake open-air sites
   // before buildings; then by 500 m band, places that publish a capacity first, then distance.
   function nearest(place, hazard) {
     var now = new Date();
