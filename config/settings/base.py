@@ -164,12 +164,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 
-# Sign-in lockout (django-axes): five failures for one account from one address lock it for 15 minutes.
+# Sign-in lockout (django-axes): five failures for one account from one address lock it there for 15
+# minutes; ten from any addresses lock the account itself until an administrator unlocks it or 15 minutes
+# pass without a failure (sotong.accounts.lockout, decision 0068).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
+SIGN_IN_FAILURE_LIMIT_PER_USERNAME = env_int("SIGN_IN_FAILURE_LIMIT_PER_USERNAME", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "sotong.accounts.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "sotong.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 # Internationalisation: Korean first, English and Simplified Chinese for residents.
