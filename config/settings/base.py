@@ -142,7 +142,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "sotong.core.context_processors.site",
-                "sotong.safety.context_processors.alert_banner",
             ],
         },
     },
@@ -449,6 +448,8 @@ OPEN311_POST_LIMIT_PER_KEY = env_int("OPEN311_POST_LIMIT_PER_KEY", default=600)
 # Scheduler: exactly one may run; it holds a lease in Redis (scaled) or the database (embedded).
 SCHEDULER_LEASE_SECONDS = env_int("SCHEDULER_LEASE_SECONDS", default=30)
 
+# One line per record on stderr. `sotong demo` keeps each of its processes' output in var/log/ and shows the
+# records at WARNING and above on the terminal: it reads the level from this format (sotong.site.supervisor).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -456,6 +457,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Only through the root's handler: Django's own console handler (DEBUG only) wrote every record of
+        # its loggers a second time, without time or level.
+        "django": {"handlers": []},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "apscheduler": {"level": "WARNING"},

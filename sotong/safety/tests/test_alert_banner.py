@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from sotong.safety.context_processors import SEEN_COOKIE
+from sotong.safety.blocks import SEEN_COOKIE
 from sotong.safety.models import Alert
 from sotong.safety.selectors.alerts import banner_alerts
 from sotong.safety.services.alerts import alert_cancel, alerts_expire

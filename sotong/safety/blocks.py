@@ -1,4 +1,6 @@
-"""The alert banner on every resident page: cheap (one cache read, and only when a page renders it)."""
+"""What safety puts on the resident site (sotong.core.blocks): the alert banner under every page's header
+(cheap: one cache read, and only when a page renders it), the CAP feed's link in every page's head, and
+the home page's 내손안의 안전 block."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
+from sotong.core.blocks import Block
 from sotong.core.i18n import language_suffix
 
 # An alert is announced (role="alert") only while it is new; afterwards it is a labelled region.
@@ -38,7 +40,21 @@ def _banner(request: HttpRequest) -> list[dict[str, Any]]:
     return items
 
 
-def alert_banner(request: HttpRequest) -> dict[str, Any]:
-    if request.path.startswith(("/admin/", "/cap/", "/api/")):
-        return {}
-    return {"safety_banner": SimpleLazyObject(lambda: _banner(request))}
+def banner_context(request: HttpRequest) -> dict[str, Any] | None:
+    items = _banner(request)
+    return {"safety_banner": items} if items else None
+
+
+def home_context(request: HttpRequest) -> dict[str, Any] | None:
+    return {"safety_alerts": _banner(request)}
+
+
+HEAD = Block(
+    key="safety.cap_link", region="head", template="safety/includes/cap_link.html", context=lambda r: {}
+)
+BANNER = Block(
+    key="safety.banner", region="banner", template="safety/includes/alert_banner.html", context=banner_context
+)
+HOME = Block(
+    key="safety.home", region="home", template="safety/includes/home.html", context=home_context, order=10
+)
