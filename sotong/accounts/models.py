@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,4 +18,19 @@ class User(AbstractUser):
         verbose_name_plural = _("직원")
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Wagtail's sidebar greets staff by first name, or else by username ("junho"): a user made with only
+        # a display name is greeted by it.
+        if self.display_name and not self.first_name and kwargs.get("update_fields") is None:
+            self.first_name = self.display_name[:150]
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        """The name colleagues know (박준호): Wagtail shows it in the sidebar and on every record of who did
+        what. Korean names are not "first last"; the display name wins over Django's first and last name."""
+        return self.display_name or super().get_full_name()
+
+    def get_short_name(self) -> str:
+        return self.display_name or super().get_short_name()
