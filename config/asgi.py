@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import django
@@ -84,12 +85,25 @@ class SyncStackASGIHandler(ASGIHandler):
                 )
             if isinstance(response, FileResponse):
                 response.block_size = self.chunk_size
+        if response.streaming and not response.is_async:
+            # Sent from the event loop: Django would read a sync stream (a static file, a photo) whole into
+            # memory first, and warn. Read it a chunk at a time on this process's sync thread instead.
+            response.streaming_content = _read_on_sync_thread(response.streaming_content)
         response._handler_class = self.__class__
         if not response.streaming:
             # The content is complete: closing now (request_finished, the connection check) saves
             # the thread hop that closing after sending would cost.
             response.close()
         return response
+
+
+async def _read_on_sync_thread(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    def next_chunk() -> bytes | None:
+        return next(chunks, None)
+
+    read = sync_to_async(next_chunk, thread_sensitive=True)
+    while (chunk := await read()) is not None:
+        yield chunk
 
 
 # Django must be set up before anything imports models (the consumers do).
