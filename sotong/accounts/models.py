@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +14,9 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("표시 이름"), max_length=60, blank=True)
     phone_extension = models.CharField(_("내선 번호"), max_length=20, blank=True)
+
+    # The roles already looked up for this instance (organisation.selectors.roles_of keeps them here).
+    _sotong_roles: set[str]
 
     class Meta:
         verbose_name = _("직원")
@@ -34,3 +39,11 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or super().get_short_name()
+
+
+def staff_member(request: HttpRequest) -> User:
+    """The signed-in staff member making a back-office request (Wagtail's admin signs everyone in first)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied
+    return user

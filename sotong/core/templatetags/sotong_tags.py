@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.template import Engine
 from django.urls import translate_url
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -88,6 +89,7 @@ def blocks(context: template.Context, region: str) -> SafeString:
         data = block.context(request)
         if data is None:
             continue
+        engine = context.template.engine if context.template is not None else Engine.get_default()
         with context.push(**data):
-            parts.append(context.template.engine.get_template(block.template).render(context))
+            parts.append(engine.get_template(block.template).render(context))
     return mark_safe("".join(parts))  # noqa: S308 - each part is a template rendered with autoescaping

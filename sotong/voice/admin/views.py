@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sotong.accounts.models import staff_member
 from sotong.connectors.models import Delivery
 from sotong.connectors.outbox import delivery_retry
 from sotong.core.workdays import SEOUL
@@ -178,7 +179,7 @@ def case_action(request: HttpRequest, number: str) -> HttpResponse:
     case = _case_or_404(request, number)
     action = request.POST.get("action", "")
     post = request.POST
-    user = request.user
+    user = staff_member(request)
     try:
         if action == "take":
             handling.case_take(case=case, by=user)
@@ -246,6 +247,7 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     if not back.startswith("/admin/"):
         back = reverse("voice_admin:inbox")
     done, refused = 0, 0
+    by = staff_member(request)
     to = None
     if action == "transfer":
         to = Department.objects.filter(code=request.POST.get("department", ""), is_active=True).first()
@@ -255,13 +257,11 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     for case in Case.objects.filter(number__in=numbers[:200]).select_related("department"):
         try:
             if action == "take":
-                handling.case_take(case=case, by=request.user)
+                handling.case_take(case=case, by=by)
             elif action == "transfer" and to is not None:
-                handling.case_transfer(
-                    case=case, to=to, by=request.user, reason=request.POST.get("reason", "")
-                )
+                handling.case_transfer(case=case, to=to, by=by, reason=request.POST.get("reason", ""))
             elif action == "close":
-                handling.case_close(case=case, by=request.user)
+                handling.case_close(case=case, by=by)
             else:
                 raise ValidationError(_("알 수 없는 작업입니다."))
             done += 1
