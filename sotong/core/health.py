@@ -1,8 +1,10 @@
-"""Liveness and readiness. /healthz says the process answers; /readyz checks every part it needs."""
+"""Liveness and readiness. /healthz says the process answers; /readyz checks every part it needs, and in
+the embedded shape under `sotong demo` also the demo's other processes (worker, scheduler, mail intake)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -16,7 +18,11 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django_tasks import task_backends
 
+from sotong.core import supervision
+
 CHECK_TIMEOUT = 3.0
+
+logger = logging.getLogger(__name__)
 
 
 def check_database() -> None:
@@ -75,6 +81,39 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
+def supervised_process_checks() -> dict[str, Callable[[], None]]:
+    """One check per process of the supervisor that started this one (none without a supervisor): each fails
+    while its process is down or still starting. The web process is not listed: it is answering."""
+    try:
+        status = supervision.read_status()
+    except (OSError, ValueError) as exc:
+        message = f"the demo's process status cannot be read: {type(exc).__name__}: {exc}"
+
+        def unreadable() -> None:
+            raise RuntimeError(message)
+
+        return {"processes": unreadable}
+    if status is None:
+        return {}
+    supervisor = status.get("supervisor")
+    supervisor_gone = not (isinstance(supervisor, int) and supervision.pid_alive(supervisor))
+
+    def check_for(name: str, process: dict[str, object]) -> Callable[[], None]:
+        def check() -> None:
+            if supervisor_gone:
+                raise RuntimeError(f"the demo's supervisor (pid {supervisor}) is not running")
+            if process.get("state") != supervision.RUNNING:
+                raise RuntimeError(str(process.get("detail") or process.get("state")))
+
+        return check
+
+    return {
+        name: check_for(name, process)
+        for name, process in status["processes"].items()
+        if name != "web" and isinstance(process, dict)
+    }
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
@@ -83,7 +122,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     results: dict[str, dict[str, object]] = {}
-    for name, check in CHECKS.items():
+    for name, check in {**CHECKS, **supervised_process_checks()}.items():
         started = time.perf_counter()
         try:
             check()
@@ -93,4 +132,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
             results[name] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
     failing = [name for name, result in results.items() if not result["ok"]]
     body = {"status": "fail" if failing else "ok", "failing": failing, "checks": results}
-    return JsonResponse(body, status=503 if failing else 200)
+    response = JsonResponse(body, status=503 if failing else 200)
+    if failing:
+        # Probed every few seconds: one warning that says what fails, instead of Django's error
+        # "Service Unavailable: /readyz" for every probe.
+        logger.warning("not ready: %s", "; ".join(f"{name}: {results[name]['error']}" for name in failing))
+        response._has_been_logged = True  # type: ignore[attr-defined]
+    return response

@@ -199,8 +199,10 @@ class Processes:
     def __init__(self) -> None:
         self.started: list[Process] = []
 
-    def start(self, args: list[str], *, env: dict[str, str], name: str | None = None) -> Process:
-        process = Process(name or " ".join(args), args, env, REPO_ROOT)
+    def start(
+        self, args: list[str], *, env: dict[str, str], name: str | None = None, cwd: Path = REPO_ROOT
+    ) -> Process:
+        process = Process(name or " ".join(args), args, env, cwd)
         self.started.append(process)
         return process
 
@@ -366,7 +368,7 @@ def demo_seed(
 
     On SQLite it starts from a copy of this run's migrated test database; otherwise (or when no test of
     this run asked for a database) it migrates a new SQLite database from scratch."""
-    if not any(item.path.name == "test_demo.py" for item in request.session.items):
+    if not any(item.path.name.startswith("test_demo") for item in request.session.items):
         yield None
         return
     folder = tmp_path_factory.mktemp("demo-seed")

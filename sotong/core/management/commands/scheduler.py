@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sotong.core.leases import lease_store
 from sotong.core.scheduling import PeriodicJob, periodic_jobs
+from sotong.core.supervision import SCHEDULER_HOLDER_ENV, announce_ready
 
 logger = logging.getLogger("sotong.scheduler")
 
@@ -55,7 +56,13 @@ class Command(BaseCommand):
 
         store = lease_store()
         ttl = settings.SCHEDULER_LEASE_SECONDS
-        holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        # A supervisor (the demo) names the holder and gives the scheduler it restarts after a crash the same
+        # name: the new one takes over its dead predecessor's lease at once instead of waiting for it to expire
+        # (SCHEDULER_LEASE_SECONDS). It starts the next one only once the last one has exited.
+        holder = (
+            os.environ.get(SCHEDULER_HOLDER_ENV, "").strip()
+            or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        )
         if not store.acquire(LEASE_NAME, holder, ttl):
             current = store.current(LEASE_NAME)
             who = f"{current.holder}, lease until {current.until}" if current else "unknown holder"
@@ -93,6 +100,7 @@ class Command(BaseCommand):
 
         try:
             scheduler.start()
+            announce_ready()
             self.stdout.write(f"Scheduler {holder} running {len(jobs)} periodic jobs.")
             self.stdout.flush()
             while stop_signal is None and scheduler.running:

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from sotong.core.supervision import announce_ready
+
 
 class Command(BaseCommand):
     help = "Run a background task worker: the database worker (embedded) or an RQ worker (with REDIS_URL)."
@@ -27,6 +29,7 @@ class Command(BaseCommand):
         queues = [q.strip() for q in options["queues"].split(",") if q.strip()]
         if not options["burst"]:
             warm_up()
+            announce_ready()
         if settings.REDIS_URL:
             # Urgent first: RQ takes queues in the order given. SimpleWorker runs each job in this
             # process instead of a fresh fork, so models loaded once (routing: ~1 s) stay loaded;

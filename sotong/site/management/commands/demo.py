@@ -2,20 +2,24 @@ from __future__ import annotations
 
 import importlib
 import os
+import secrets
+import shlex
 import signal
-import subprocess
+import socket
 import sys
-import time
 import urllib.request
+from functools import partial
 from types import FrameType
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-STOP_TIMEOUT = 15
+from sotong.core.supervision import SCHEDULER_HOLDER_ENV
+from sotong.site import demo_env
+from sotong.site.supervisor import Child, ChildSpec, CrashLoop, Supervisor
 
 
 def _use_demo_address(host: str, port: int) -> None:
@@ -34,18 +38,31 @@ def _use_demo_address(host: str, port: int) -> None:
 class Command(BaseCommand):
     help = (
         "Set up and run the demo district in the embedded shape: migrate, load the sample district and demo "
-        "accounts, then run web server, task worker and scheduler together until Ctrl-C or SIGTERM."
+        "accounts, then run web server, task worker, scheduler and mail intake together until Ctrl-C or SIGTERM, "
+        "restarting any of them that crashes."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--setup-only", action="store_true", help="Load the demo data and exit.")
+        parser.add_argument(
+            "--crash-loop",
+            default="5/120",
+            metavar="CRASHES/SECONDS",
+            help="Stop the demo when one of its processes crashes this often (default: 5/120, i.e. 5 crashes "
+            "within 120 s); a crashed process is otherwise restarted after 1 s, 2 s, 4 s … (at most 30 s).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            crash_loop = CrashLoop.parse(options["crash_loop"])
+        except ValueError as exc:
+            raise CommandError(f"--crash-loop: {exc}") from exc
         _use_demo_address(options["host"], options["port"])
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
+        _write_demo_env()
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
         accounts: list[dict[str, str]] = []
@@ -62,8 +79,9 @@ class Command(BaseCommand):
             accounts.extend(module.load_demo(stdout=self.stdout) or [])
         if options["setup_only"]:
             self._print_accounts(accounts)
+            self._print_where(logs=False)
             return
-        self._run(options["host"], options["port"], accounts)
+        self._run(options["host"], options["port"], accounts, crash_loop)
 
     def _print_accounts(
         self, accounts: list[dict[str, str]], *, port: int = 8000, host: str = "127.0.0.1"
@@ -88,64 +106,75 @@ class Command(BaseCommand):
                 f"  {account['username']:<{width}}  password: {account['password']}  ({account['description']})"
             )
 
-    def _run(self, host: str, port: int, accounts: list[dict[str, str]]) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", **_demo_webpush()}
+    def _run(self, host: str, port: int, accounts: list[dict[str, str]], crash_loop: CrashLoop) -> None:
         base = [sys.executable, "-m", "sotong"]
-        commands = {
-            "web": [*base, "serve", "--host", host, "--port", str(port)],
-            "worker": [*base, "worker"],
-            "scheduler": [*base, "scheduler"],
-            "mail": [*base, "mailin", "--port", str(port + 25)],
-        }
-        stopping = False
+        local = _loopback(host)
+        url = f"http://{_url_host(local)}:{port}/"
+        holder = f"demo:{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        specs = [
+            ChildSpec(
+                "web",
+                [*base, "serve", "--host", host, "--port", str(port)],
+                probe=partial(_is_up, url + "healthz"),
+            ),
+            ChildSpec("worker", [*base, "worker"]),
+            ChildSpec("scheduler", [*base, "scheduler"], env={SCHEDULER_HOLDER_ENV: holder}),
+            ChildSpec(
+                "mail", [*base, "mailin", "--port", str(port + 25)], probe=partial(_listens, local, port + 25)
+            ),
+        ]
+
+        def on_ready(child: Child) -> None:
+            if child.name == "web":
+                self._announce(url, accounts, host=host, port=port)
+
+        supervisor = Supervisor(
+            specs,
+            data_dir=settings.DATA_DIR,
+            env={**os.environ, **_demo_webpush()},
+            crash_loop=crash_loop,
+            terminal=self.stderr.write,
+            on_ready=on_ready,
+        )
 
         def stop(signum: int, frame: FrameType | None) -> None:
-            nonlocal stopping
-            stopping = True
+            supervisor.stop()
 
         # Before the children exist: a signal while they start must not leave them orphaned.
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
-
-        url = f"http://{host}:{port}/"
-        announced = False
-        exit_code = 0
-        try:
-            while not stopping:
-                for name, child in children.items():
-                    code = child.poll()
-                    if code is not None:
-                        self.stderr.write(
-                            f"The {name} process stopped (exit code {code}); stopping the demo."
-                        )
-                        exit_code = code or 1
-                        stopping = True
-                        break
-                if not announced and not stopping and _is_up(url + "healthz"):
-                    announced = True
-                    self.stdout.write(f"\nSotong demo running at {url}  (Ctrl-C stops it)")
-                    self._print_accounts(accounts, port=port, host=host)
-                    self.stdout.flush()
-                time.sleep(0.3)
-        finally:
-            self._stop(children)
+        exit_code = supervisor.run()
         self.stdout.write("Demo stopped.")
         if exit_code:
             sys.exit(exit_code)
 
-    def _stop(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
-        for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT
-        for name, child in children.items():
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                self.stderr.write(f"The {name} process did not stop in {STOP_TIMEOUT}s; killing it.")
-                child.kill()
-                child.wait()
+    def _announce(self, url: str, accounts: list[dict[str, str]], *, host: str, port: int) -> None:
+        self.stdout.write(f"\nSotong demo running at {url}  (Ctrl-C stops it)")
+        self._print_accounts(accounts, port=port, host=host)
+        self._print_where()
+        self.stdout.flush()
+
+    def _print_where(self, *, logs: bool = True) -> None:
+        self.stdout.write("")
+        if logs:
+            self.stdout.write(
+                f"Logs: {settings.DATA_DIR / 'log'}/ (web.log, worker.log, scheduler.log, mail.log, and demo.log "
+                "for restarts); only warnings and errors are shown here."
+            )
+        settings_file = settings.DATA_DIR / demo_env.FILE_NAME
+        if not settings_file.is_file():
+            return
+        if os.environ.get("SOTONG_DATA_DIR"):
+            command = (
+                f"SOTONG_DATA_DIR={shlex.quote(str(settings.DATA_DIR))} sotong open311_key create my-app"
+            )
+            where = "work on the demo's data"
+        else:
+            command, where = "sotong open311_key create my-app", "run in this folder work on the demo's data"
+        self.stdout.write(
+            f"Other commands: `{command}` and every other sotong command {where}, with its settings from "
+            f"{settings_file}."
+        )
 
 
 def _demo_webpush() -> dict[str, str]:
@@ -167,9 +196,39 @@ def _demo_webpush() -> dict[str, str]:
     }
 
 
+def _write_demo_env() -> None:
+    """The demo's development settings for the commands run on its data later (sotong.site.demo_env). Only
+    when the demo runs with DEBUG on, as it does unless the environment says otherwise; a demo run with settings
+    of one's own leaves no file (and removes an old one), as those settings are not the demo's to write down."""
+    target = settings.DATA_DIR / demo_env.FILE_NAME
+    if not settings.DEBUG:
+        target.unlink(missing_ok=True)
+        return
+    demo_env.write(target, {name: os.environ.get(name, "") for name in demo_env.NAMES})
+
+
+def _loopback(host: str) -> str:
+    """Where this machine reaches a server listening on ``host``."""
+    if host in {"", "0.0.0.0"}:  # noqa: S104 - compares, binds nothing
+        return "127.0.0.1"
+    return "::1" if host == "::" else host
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
 def _is_up(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our own loopback URL
             return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _listens(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
     except OSError:
         return False
