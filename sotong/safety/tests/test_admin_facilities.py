@@ -9,6 +9,10 @@ from django.utils import timezone
 
 from sotong.organisation.models import Department
 from sotong.safety.models import Facility, LayerFeature, MapLayer
+from tests.clock import MONDAY_MORNING
+
+# Layers are reviewed and go stale by the day.
+pytestmark = pytest.mark.time_machine(MONDAY_MORNING)
 
 LAYERS = "/admin/snippets/safety/maplayer/"
 FEATURES = "/admin/snippets/safety/layerfeature/"

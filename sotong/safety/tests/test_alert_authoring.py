@@ -23,8 +23,9 @@ from sotong.safety.services.alerts import (
 )
 from sotong.safety.tests import alerts_fixtures
 from sotong.safety.tests.alerts_fixtures import draft, published
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 seoyeon, taeho = alerts_fixtures.seoyeon, alerts_fixtures.taeho
 
 

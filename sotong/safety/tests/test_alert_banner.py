@@ -15,8 +15,9 @@ from sotong.safety.selectors.alerts import banner_alerts
 from sotong.safety.services.alerts import alert_cancel, alerts_expire
 from sotong.safety.tests import alerts_fixtures
 from sotong.safety.tests.alerts_fixtures import published
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 seoyeon = alerts_fixtures.seoyeon
 
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 from sotong.organisation.models import Department
 from sotong.safety.models import LayerFeature, MapLayer
 from sotong.safety.tests.nearby import facility
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def layer(slug: str, source_type: str, department: str = "safety", **fields: Any) -> MapLayer:

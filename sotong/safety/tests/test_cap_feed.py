@@ -12,8 +12,9 @@ from sotong.safety.cap.validate import CAP12, cap_schema, safe_parser
 from sotong.safety.services.alerts import alert_cancel, alert_create
 from sotong.safety.tests import alerts_fixtures
 from sotong.safety.tests.alerts_fixtures import draft, published
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 seoyeon = alerts_fixtures.seoyeon
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 CAP = {"c": CAP12}

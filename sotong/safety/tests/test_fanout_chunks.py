@@ -20,8 +20,9 @@ from sotong.safety.tasks import fan_out_alert, send_alert_chunk
 from sotong.safety.tests import alerts_fixtures, push_fixtures
 from sotong.safety.tests.alerts_fixtures import published
 from sotong.safety.tests.push_fixtures import DANGSAN1
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 seoyeon = alerts_fixtures.seoyeon
 receiver, vapid = push_fixtures.receiver, push_fixtures.vapid
 NAMES = ("a", "b", "c", "d", "e")

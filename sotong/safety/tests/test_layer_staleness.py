@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,8 +11,11 @@ from sotong.organisation.models import Department
 from sotong.safety.models import MapLayer
 from sotong.safety.services.facilities import layers_remind_stale
 from sotong.safety.tasks import remind_stale_layers
+from tests.clock import MONDAY_MORNING
 
-TODAY = date(2026, 11, 26)
+# The service takes "today"; the scheduled task reads the clock, fixed at the same day.
+pytestmark = pytest.mark.time_machine(MONDAY_MORNING)
+TODAY = MONDAY_MORNING.date()
 
 
 @pytest.fixture

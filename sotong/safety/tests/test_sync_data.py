@@ -16,8 +16,9 @@ from django.utils import timezone
 from sotong.safety.models import SyncAccount, SyncDevice, SyncPlace, SyncSignInLink
 from sotong.safety.services.sync import email_digest, sign_in_complete, sign_in_request, sign_in_token
 from sotong.safety.views.sync import COOKIE
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def signed_in(email: str, **client_options: Any) -> Client:

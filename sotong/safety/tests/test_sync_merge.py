@@ -15,8 +15,9 @@ from django.utils import timezone
 from sotong.safety.models import SyncAccount, SyncPlace
 from sotong.safety.selectors.sync import sync_state
 from sotong.safety.services.sync import MAX_PLACES, TOMBSTONE_DAYS, SyncInvalid, email_digest, sync_merge
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def when(minutes: int = 0) -> str:

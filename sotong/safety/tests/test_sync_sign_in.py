@@ -18,8 +18,9 @@ from sotong.connectors.models import Delivery
 from sotong.safety.models import SyncAccount, SyncDevice, SyncSignInLink
 from sotong.safety.services.sync import SignInRefused, sign_in_complete, sign_in_request
 from sotong.safety.views.sync import COOKIE
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def ask(client: Client, email: str, prefix: str = "") -> Any:
