@@ -75,3 +75,10 @@ def test_a_missing_choice_is_explained_and_nothing_is_searched(district: Any, fa
     assert "shelter__name" not in html
     html = Client().get("/safety/", {"dong": "dangsan1", "hazard": "meteor"}).content.decode()
     assert "재난을 골라 주세요." in html
+
+
+def test_the_results_say_they_count_from_the_dongs_centre(district: Any, facilities: Any) -> None:
+    html = Client().get("/safety/", {"dong": "dangsan1", "hazard": "flood"}).content.decode()
+    assert "당산1동 중심에서 가까운 호우·침수 대피 장소 1곳" in html
+    html = Client().get("/en/safety/", {"dong": "dangsan1", "hazard": "flood"}).content.decode()
+    assert "1 shelter for Heavy rain and flooding near the centre of Dangsan 1-dong" in html

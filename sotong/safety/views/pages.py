@@ -119,6 +119,7 @@ def _client_strings() -> dict[str, Any]:
         "kind": _("종류"),
         "hours": _("운영"),
         "found": _("%(place)s에서 가까운 %(hazard)s 대피 장소 %(n)s곳"),
+        "dong_centre": _("%(dong)s 중심"),
         "none_found": _("%(place)s 근처에서 이 재난에 맞는 대피 장소를 찾지 못했습니다."),
         "no_places": _("먼저 내 장소를 저장해 주세요."),
         "choose_hazard": _("재난을 고르면 가까운 대피 장소를 보여 드립니다."),
@@ -221,6 +222,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "sync_signed_in": request.GET.get("sync") == "signed-in",
             "origin": (float(chosen_dong.lat), float(chosen_dong.lon)) if chosen_dong else None,
+            # Distances count from the dong's centre, and the heading says so.
+            "origin_label": _("%(dong)s 중심") % {"dong": chosen_dong.name} if chosen_dong else "",
             "guides": list(ActionGuide.objects.all()),
             "client": {
                 "strings": _client_strings(),

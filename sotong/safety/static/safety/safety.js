@@ -268,6 +268,7 @@
     return option ? option.textContent : "";
   }
   function placeName(place) {
+    if (place.centreOf) { return fmt(S.dong_centre, { dong: place.centreOf }); }
     var label = S.labels[place.label] || place.label || "";
     var where = place.address || dongName(place.dong) || place.dongName || "";
     return where ? label + " (" + where + ")" : label;
@@ -322,6 +323,10 @@
     resultsMap.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
   }
 
+  function samePoint(a, b) {
+    return Math.abs(a.lat - b.lat) < 1e-6 && Math.abs(a.lon - b.lon) < 1e-6;
+  }
+
   function dongPlace(select) {
     var option = select.options[select.selectedIndex];
     if (!option || !option.value) { return null; }
@@ -332,7 +337,12 @@
     var hazard = document.getElementById("hazard").value;
     var places = loadPlaces().slice();
     var chosen = dongPlace(document.getElementById("dong"));
-    if (chosen) { chosen.label = ""; chosen.address = chosen.dongName; places.push(chosen); }
+    // The chosen dong counts from its centre (and its heading says so); not a second time when a saved place
+    // is that very point.
+    if (chosen && !places.some(function (p) { return samePoint(p, chosen); })) {
+      chosen.centreOf = chosen.dongName;
+      places.push(chosen);
+    }
     if (!hazard || !places.length) { return; } // let the server answer (and explain what is missing)
     if (event) { event.preventDefault(); }
     var go = function () { render(places, hazard); };
