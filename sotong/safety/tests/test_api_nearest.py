@@ -10,8 +10,9 @@ from django.test import Client
 from sotong.safety.nearest import index
 from sotong.safety.selectors.facilities import nearest_shelters
 from sotong.safety.tests.nearby import HERE, facility, query, warm
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 SEOUL = ZoneInfo("Asia/Seoul")
 WEEKDAY_NOON = datetime(2026, 7, 15, 12, 0, tzinfo=SEOUL)  # a Wednesday

@@ -8,8 +8,9 @@ from django.test import Client
 
 from sotong.safety import fastpath
 from sotong.safety.tests.nearby import HERE, facility, query, warm
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 COMPARED = (
     "content-type",

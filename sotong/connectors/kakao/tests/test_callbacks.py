@@ -12,6 +12,10 @@ from sotong.connectors.kakao.callbacks import (
     callback_url_allowed,
 )
 from sotong.connectors.kakao.tests.payloads import CALLBACK_URL
+from tests.clock import MONDAY_MORNING
+
+# A callback is good for a minute after Kakao issues it.
+pytestmark = pytest.mark.time_machine(MONDAY_MORNING)
 
 
 def test_kakaos_callback_url_is_allowed() -> None:

@@ -19,7 +19,11 @@ from sotong.connectors.webpush.vapid import (
     public_key_text,
     verify_jwt,
 )
+from tests.clock import MONDAY_MORNING
 from tests.peers.webpush_receiver import Answer, Receiver
+
+# VAPID tokens expire, and are reused only while far from it.
+pytestmark = pytest.mark.time_machine(MONDAY_MORNING)
 
 
 @pytest.fixture
