@@ -2,8 +2,10 @@
 
 Everything there is invented for the demo. Facilities are made per dong from facilities.json (how many of
 each kind, the names' patterns, settings, capacity ranges, hours) and placed near the dong's centre from a
-fixed seed, so every demo shows the same places; fixed_facilities.csv adds the hospitals and the tsunami
-high ground. layers.json holds the departments' map layers, layer_features.json (GeoJSON) their shapes.
+fixed seed, so every demo shows the same places; fixed_facilities.csv adds places at fixed points: the
+hospitals, the tsunami high ground, and civil-defence shelters in stations and the district office (which
+a resident's typed place name finds: "당산역", "영등포구청"). layers.json holds the departments' map
+layers, layer_features.json (GeoJSON) their shapes.
 Every item is marked as a sample: `is_sample=True`, "(예시)" in every name, source "sample". Loading twice
 changes nothing."""
 
@@ -94,13 +96,13 @@ def _sample_rows(dongs: list[Dong]) -> list[dict[str, Any]]:
                     "name_ko": row["name_ko"] + MARK,
                     "name_en": row["name_en"] + " (sample)",
                     "name_zh": row["name_zh"] + "（示例）",
-                    "address": "서울특별시 영등포구 (예시 주소)",
+                    "address": row["address"] or "서울특별시 영등포구 (예시 주소)",
                     "dong": None,
                     "lat": float(row["lat"]),
                     "lon": float(row["lon"]),
-                    "setting": "indoor" if hospital else "outdoor",
+                    "setting": row["setting"],
                     "floor": "",
-                    "capacity": None,
+                    "capacity": int(row["capacity"]) if row["capacity"] else None,
                     "always_open": True,
                     "opening_hours": [],
                     "step_free": True,

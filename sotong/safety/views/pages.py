@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from sotong.core.i18n import language_suffix
 from sotong.organisation.models import Dong
+from sotong.organisation.selectors import current_district
 from sotong.safety.choices import SHELTER_HAZARDS, Audience, FacilityKind, Hazard, Phase, Setting
 from sotong.safety.models import ActionGuide, Facility, MapLayer
 from sotong.safety.nearest.payload import DEFAULT_DIRECTIONS_URL
@@ -129,7 +130,18 @@ def _client_strings() -> dict[str, Any]:
         "saved": _("%(label)s 장소를 저장했습니다."),
         "removed": _("%(label)s 장소를 지웠습니다."),
         "remove": _("지우기"),
-        "place_needs_location": _("행정동을 고르거나, 지도를 누르거나, 내 위치를 사용해 주세요."),
+        "place_needs_location": _(
+            "행정동을 고르거나, 장소 이름이나 주소를 쓰거나, 지도를 누르거나, 내 위치를 사용해 주세요."
+        ),
+        "located_at": _("%(found)s의 위치를 썼습니다."),
+        "not_located": _(
+            "‘%(place)s’의 위치를 찾지 못해 %(centre)s에서 거리를 잽니다. "
+            "지도를 눌러 위치를 고른 뒤 다시 저장하면 정확해집니다."
+        ),
+        "from_centre": _(
+            "%(centre)s에서 거리를 잽니다. 지도를 눌러 위치를 고른 뒤 다시 저장하면 정확해집니다."
+        ),
+        "approx_short": _("%(centre)s 기준"),
         "located": _("현재 위치를 찾았습니다."),
         "locate_failed": _("위치를 찾지 못했습니다. 행정동을 골라 주세요."),
         "picked": _("지도에서 고른 위치"),
@@ -168,6 +180,37 @@ def _client_strings() -> dict[str, Any]:
             "parents": _("부모님 댁"),
             "other": _("기타"),
         },
+    }
+
+
+def _place_lookup(dongs: list[Dong]) -> dict[str, Any]:
+    """What safety.js finds a typed place name or address with, on the device: the facilities it already
+    holds (names, addresses), then the dongs' names in every language, and the words an address may start
+    with before the part that tells places apart (the city and the district)."""
+    prefixes: list[str] = []
+    district = current_district()
+    if district is not None:
+        # "서울특별시 영등포구 당산로 123": the words up to the district's name.
+        words = district.address_ko.split()
+        if district.name_ko in words:
+            prefixes += words[: words.index(district.name_ko)]
+        prefixes += [n for n in (district.name_ko, district.name_en, district.name_zh) if n]
+    for word in list(prefixes):
+        for suffix in ("특별시", "광역시", "특별자치시"):
+            if word.endswith(suffix):
+                prefixes += [word.removesuffix(suffix), word.removesuffix(suffix) + "시"]
+    return {
+        "dongs": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "names": [n for n in (d.name_ko, d.name_en, d.name_zh) if n],
+                "lat": float(d.lat),
+                "lon": float(d.lon),
+            }
+            for d in dongs
+        ],
+        "address_prefixes": prefixes,
     }
 
 
@@ -235,6 +278,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "lang": language_suffix(),
                 "tiles": settings.SAFETY_TILE_URL,
                 "attribution": settings.SAFETY_TILE_ATTRIBUTION,
+                **_place_lookup(dongs),
             },
         },
     )

@@ -274,6 +274,85 @@
     return where ? label + " (" + where + ")" : label;
   }
 
+  // The dong whose centre a place is: its distances count from there (a place saved with only a dong, or
+  // whose typed name or address could not be found).
+  function centreOf(place) {
+    var found = "";
+    (CLIENT.dongs || []).forEach(function (d) { if (samePoint(place, d)) { found = d.name; } });
+    return found;
+  }
+  function centreNote(place) {
+    var dong = centreOf(place);
+    if (!dong || place.centreOf) { return ""; }
+    var centre = fmt(S.dong_centre, { dong: dong });
+    var named = place.address && squash(place.address).indexOf(squash(place.dongName || dong)) === -1;
+    return named ? fmt(S.not_located, { place: place.address, centre: centre }) : fmt(S.from_centre, { centre: centre });
+  }
+
+  // ---- Finding a typed place name or address on the device ---------------------------------------------
+  // Offline, with what the page holds: the facilities' names and addresses (a station, the district office,
+  // a street address), then the dongs' names (their centre, no better). Nothing leaves the device.
+  var PREFIXES = (CLIENT.address_prefixes || []).map(function (w) { return String(w).toLowerCase(); });
+  function squash(text) { return String(text || "").toLowerCase().replace(/[\s()（）\[\]·.,\-]/g, ""); }
+  function withoutPrefixes(text) {
+    var words = String(text || "").toLowerCase().replace(/,/g, " ").split(/\s+/).filter(Boolean);
+    while (words.length > 1 && PREFIXES.indexOf(words[0]) !== -1) { words.shift(); }
+    return words.join(" ");
+  }
+  function plainName(name) {
+    return String(name || "").replace(/\s*(\(예시\)|\(sample\)|（示例）)\s*$/i, "").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+  // 3: the whole name; 2: the name starts with the query as a whole word ("당산역" in "당산역 지하 대합실", not
+  // in "당산역사공원"); 1: a whole word further on.
+  function nameScore(name, query) {
+    var n = plainName(name);
+    if (n === query) { return 3; }
+    var at = n.indexOf(query);
+    if (at === -1) { return 0; }
+    var after = n.charAt(at + query.length);
+    if ((at > 0 && !/[\s(（]/.test(n.charAt(at - 1))) || (after && !/[\s(（,]/.test(after))) { return 0; }
+    return at === 0 ? 2 : 1;
+  }
+  function locate(text) {
+    var query = withoutPrefixes(text);
+    var q = squash(query);
+    if (q.length < 2) { return null; }
+    var best = null;
+    (data ? data.facilities : []).forEach(function (f) {
+      var names = f.name && typeof f.name === "object" ? Object.keys(f.name).map(function (k) { return f.name[k]; }) : [f.name || f.name_ko];
+      var score = 0;
+      names.forEach(function (name) { score = Math.max(score, nameScore(name, query)); });
+      // An address with its building number: that address, or the start of one ("당산로 123 (당산동3가)").
+      if (/\d/.test(q) && f.address) {
+        var a = squash(withoutPrefixes(f.address));
+        if (a.indexOf(q) === 0 && !/\d/.test(a.charAt(q.length))) { score = Math.max(score, 3); }
+      }
+      if (score && (!best || score > best.score)) { best = { score: score, lat: f.lat, lon: f.lon, name: nameOf(f) }; }
+    });
+    if (best) { return best; }
+    var dong = null;
+    (CLIENT.dongs || []).forEach(function (d) {
+      d.names.forEach(function (name) {
+        if (squash(name) && q.indexOf(squash(name)) !== -1 && (!dong || name.length > dong.length)) { dong = { length: name.length, d: d }; }
+      });
+    });
+    return dong ? { lat: dong.d.lat, lon: dong.d.lon, name: dong.d.name, code: dong.d.code, centre: true } : null;
+  }
+  // Places saved before typed names were looked up, or while the facilities were not on the device: found now.
+  function relocatePlaces() {
+    var places = loadPlaces();
+    var moved = 0;
+    places.forEach(function (place) {
+      if (!place.address || !centreOf(place)) { return; }
+      var found = locate(place.address);
+      if (found && !found.centre) {
+        place.lat = found.lat; place.lon = found.lon; place.updated_at = new Date().toISOString();
+        moved += 1;
+      }
+    });
+    if (moved) { store(PLACES_KEY, places); showPlaces(); changed("places"); }
+  }
+
   function render(places, hazard) {
     lastQuery = { places: places, hazard: hazard };
     results.textContent = "";
@@ -285,6 +364,8 @@
       var heading = el("h3", { "class": "results-title", id: group + "-title", text:
         rows.length ? fmt(S.found, { place: placeName(place), hazard: hazardName, n: rows.length }) : fmt(S.none_found, { place: placeName(place) }) });
       results.appendChild(heading);
+      var note = centreNote(place);
+      if (note) { results.appendChild(el("p", { "class": "hint results-note", text: note })); }
       if (rows.length) {
         var list = el("ol", { "class": "shelter-list", "aria-labelledby": group + "-title" });
         rows.forEach(function (row, i) { list.appendChild(shelterItem(row, place, i, group)); markers.push([row.f.lat, row.f.lon, nameOf(row.f)]); });
@@ -374,7 +455,9 @@
         showPlaces();
         changed("places");
       });
-      placeList.appendChild(el("li", {}, [el("span", { text: placeName(place) }), " ", remove]));
+      var centre = centreOf(place);
+      var where = centre ? el("small", { "class": "place-note", text: fmt(S.approx_short, { centre: fmt(S.dong_centre, { dong: centre }) }) }) : null;
+      placeList.appendChild(el("li", {}, [el("span", { text: placeName(place) }), where ? " " : "", where, " ", remove]));
     });
   }
 
@@ -402,9 +485,9 @@
       var place = dongPlace(e.target);
       if (place && pickMap) { pickMap.setView([place.lat, place.lon], 15); }
     });
-    var locate = document.getElementById("use-my-location");
-    if (!navigator.geolocation) { locate.hidden = true; }
-    locate.addEventListener("click", function () {
+    var myLocation = document.getElementById("use-my-location");
+    if (!navigator.geolocation) { myLocation.hidden = true; }
+    myLocation.addEventListener("click", function () {
       navigator.geolocation.getCurrentPosition(function (pos) {
         setPicked(pos.coords.latitude, pos.coords.longitude, S.located);
         if (pickMap) { pickMap.setView([pos.coords.latitude, pos.coords.longitude], 16); }
@@ -412,32 +495,45 @@
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var dong = dongPlace(document.getElementById("place-dong"));
-      var where = picked || dong;
-      if (!where) { placeStatus.textContent = S.place_needs_location; return; }
-      var place = {
-        id: newId(),
-        updated_at: new Date().toISOString(),
-        label: document.getElementById("place-label").value,
-        dong: dong ? dong.dong : "",
-        dongName: dong ? dong.dongName : "",
-        address: document.getElementById("place-address").value.trim().slice(0, 100),
-        lat: where.lat,
-        lon: where.lon
-      };
-      var all = loadPlaces();
-      all.push(place);
-      // The oldest place makes room, as before; it leaves a tombstone so that synced devices drop it too.
-      all.slice(0, Math.max(0, all.length - MAX_PLACES)).forEach(tombstone);
-      store(PLACES_KEY, all.slice(-MAX_PLACES));
-      placeStatus.textContent = fmt(S.saved, { label: placeName(place) });
-      picked = null;
-      if (pickMarker) { pickMap.removeLayer(pickMarker); pickMarker = null; }
-      form.reset();
-      showPlaces();
-      changed("places");
-      if (document.getElementById("hazard").value) { search(null); }
+      var address = document.getElementById("place-address").value.trim().slice(0, 100);
+      // A typed name or address is looked up in the facilities on the device (fetched first if need be).
+      var ready = picked || !address || data ? Promise.resolve() : loadFacilities().catch(function () {});
+      ready.then(function () { savePlace(form, address); });
     });
+  }
+
+  function savePlace(form, address) {
+    var dong = dongPlace(document.getElementById("place-dong"));
+    var found = !picked && address ? locate(address) : null;
+    // A dong the text names is no better than the dong chosen in the list.
+    if (found && found.centre && dong) { found = null; }
+    var where = picked || found || dong;
+    if (!where) { placeStatus.textContent = S.place_needs_location; return; }
+    var place = {
+      id: newId(),
+      updated_at: new Date().toISOString(),
+      label: document.getElementById("place-label").value,
+      dong: dong ? dong.dong : (found && found.code) || "",
+      dongName: dong ? dong.dongName : (found && found.centre && found.name) || "",
+      address: address,
+      lat: where.lat,
+      lon: where.lon
+    };
+    var all = loadPlaces();
+    all.push(place);
+    // The oldest place makes room, as before; it leaves a tombstone so that synced devices drop it too.
+    all.slice(0, Math.max(0, all.length - MAX_PLACES)).forEach(tombstone);
+    store(PLACES_KEY, all.slice(-MAX_PLACES));
+    var message = fmt(S.saved, { label: placeName(place) });
+    if (found && !found.centre) { message += " " + fmt(S.located_at, { found: found.name }); }
+    if (!picked && centreNote(place)) { message += " " + centreNote(place); }
+    placeStatus.textContent = message;
+    picked = null;
+    if (pickMarker) { pickMap.removeLayer(pickMarker); pickMarker = null; }
+    form.reset();
+    showPlaces();
+    changed("places");
+    if (document.getElementById("hazard").value) { search(null); }
   }
 
   // ---- Household ---------------------------------------------------------------------------------
@@ -585,8 +681,9 @@
       }
     });
     document.getElementById("nearest-form").addEventListener("submit", search);
-    // Start downloading the list now, so that it is on the device before it is needed.
-    loadFacilities().catch(function () {});
+    // Start downloading the list now, so that it is on the device before it is needed; with it, places whose
+    // typed name was not found before may be found now.
+    loadFacilities().then(relocatePlaces).catch(function () {});
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
