@@ -23,7 +23,7 @@ from sotong.organisation.models import Department, Dong, Membership, OfficerAssi
 from sotong.organisation.selectors import dong_named_in, working_calendar
 from sotong.voice.choices import OPEN_STATUSES, Channel, Kind, Status
 from sotong.voice.deadlines import deadline_for, extended_deadline
-from sotong.voice.demo import check_sample, demo_samples
+from sotong.voice.demo.samples import check_sample, demo_samples
 from sotong.voice.models import Case, CaseEvent, CaseMessage, ServiceCategory
 from sotong.voice.services.sweep import deadlines_sweep
 

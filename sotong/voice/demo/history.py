@@ -1,17 +1,8 @@
-"""The demo district's voice: service categories, reply templates and two months of cases from every
-channel (answered, in progress, overdue, merged), so inboxes, tracking pages and statistics have something
-real to show.
-
-The cases are written in data/demo_cases.json: each sample is one matter (department, kind, the answer
-the department wrote) with the messages residents sent about it. Their history is replayed in time order
-through the product's own services (receive, route, transfer, take, reclassify, merge, extend, answer),
-each step dated when it happened: residents write at any hour, the worker routes within minutes, officers
-act in working hours, deadlines follow the working-day rules, and nothing is dated after "now"."""
+"""The demo's two months of voice history, replayed in time order through the product's own services."""
 
 from __future__ import annotations
 
 import heapq
-import json
 import math
 import random
 from collections.abc import Callable, Iterator
@@ -19,11 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from sotong.accounts.roles import Role
@@ -33,11 +21,11 @@ from sotong.core.geo import distance_m
 from sotong.core.models import Notification
 from sotong.core.workdays import SEOUL
 from sotong.organisation.models import Department, Dong
-from sotong.organisation.selectors import dong_named_in, officers_of, staff_with_role, working_calendar
-from sotong.voice.choices import OPEN_STATUSES, RESIDENT_KINDS, Channel, Status
+from sotong.organisation.selectors import officers_of, staff_with_role, working_calendar
+from sotong.voice.choices import Channel, Status
 from sotong.voice.deadlines import extended_deadline, rule_for
-from sotong.voice.loading import load_categories
-from sotong.voice.models import Case, CaseEvent, CaseMessage, ReplyTemplate, ServiceCategory
+from sotong.voice.demo.samples import HOURS, check_sample, demo_samples
+from sotong.voice.models import Case, CaseEvent, CaseMessage, ServiceCategory
 from sotong.voice.services.handling import (
     case_extend,
     case_merge,
@@ -50,7 +38,6 @@ from sotong.voice.services.handling import (
 from sotong.voice.services.intake import Submission, case_receive
 from sotong.voice.services.routing import case_route
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "demo_cases.json"
 WINDOW_DAYS = 60
 # About this many cases (every sample at least once when in season).
 DEMO_CASES = 160
@@ -65,115 +52,6 @@ TAKE_HOURS = {"report": (0.05, 1.2), "question": (0.3, 10.0), "complaint": (0.3,
 TAKE_HOURS_DEFAULT = (1.0, 20.0)
 # Working hours past the deadline of a late answer, by the deadline's unit.
 LATE_HOURS = {"hours": (0.5, 14.0), "days": (3.0, 30.0)}
-# Residents write at any hour, more in the evening on chat: (hour in Seoul, weight) per channel.
-HOURS = {
-    Channel.WEB: [
-        (7, 1),
-        (9, 3),
-        (10, 3),
-        (11, 3),
-        (13, 3),
-        (14, 3),
-        (15, 3),
-        (16, 2),
-        (19, 2),
-        (21, 2),
-        (23, 1),
-    ],
-    Channel.KAKAO: [(8, 2), (12, 2), (18, 3), (19, 3), (20, 3), (21, 3), (22, 2), (0, 1)],
-    Channel.OPEN311: [(7, 2), (8, 3), (12, 2), (17, 2), (18, 3), (19, 2), (22, 1)],
-    Channel.EMAIL: [(9, 3), (10, 3), (11, 2), (14, 3), (15, 2), (16, 2), (20, 1)],
-}
-
-
-@cache
-def demo_samples() -> dict[str, Any]:
-    """The sample matters and reply templates written in data/demo_cases.json."""
-    return dict(json.loads(DATA_FILE.read_text(encoding="utf-8")))
-
-
-@transaction.atomic
-def load_demo(*, stdout: Any, now: datetime | None = None) -> list[dict[str, str]]:
-    changed = load_categories()
-    stdout.write(f"Service categories: {changed} created or updated.")
-    for template in demo_samples()["reply_templates"]:
-        code = template["department"]
-        department = Department.objects.filter(code=code).first() if code else None
-        ReplyTemplate.objects.get_or_create(
-            department=department, title=template["title"], defaults={"body": template["body"]}
-        )
-    _open311_key()
-    if not Case.objects.filter(external_id__startswith="demo-").exists():
-        now = now or timezone.now()
-        stdout.write(summary(_History(now=now).play(), now=now))
-    return [{"hint": hint} for hint in HINTS]
-
-
-def summary(cases: list[Case], *, now: datetime) -> str:
-    """The line the demo prints about its cases."""
-    open_cases = [c for c in cases if c.status in OPEN_STATUSES]
-    overdue = [c for c in open_cases if c.deadline is not None and c.deadline <= now]
-    duplicates = [c for c in cases if c.primary_id is not None]
-    merged = [c for c in duplicates if c.status == Status.MERGED]
-    answered = [c for c in cases if c.status == Status.ANSWERED]
-    return (
-        f"Demo cases: {len(cases)} ({len(answered)} answered, {len(open_cases)} open of which "
-        f"{len(overdue)} overdue, {len(duplicates)} duplicate reports of which {len(merged)} merged)."
-    )
-
-
-DEMO_OPEN311_KEY = "sotong-demo-open311-key-0123456789abcdef"
-HINTS = [
-    "Homepage form: {base}voice/  (answers, statistics: {base}voice/answered/, {base}voice/stats/)",
-    "Open311: curl -d 'api_key=" + DEMO_OPEN311_KEY + "&service_code=streetlight&lat=37.5252&long=126.9006"
-    "&description=가로등이 꺼졌어요&email=minji@example.kr' {base}open311/v2/requests.json",
-    "KakaoTalk skill (what Kakao i Open Builder sends; then the same with '건너뛰기' and '보내기'): "
-    "curl -H 'X-Sotong-Skill-Secret: sotong-demo-skill-secret-0123456789abcdef' -H 'Content-Type: application/json' "
-    '-d \'{{"bot": {{"id": "sotong-demo-bot"}}, "userRequest": {{"utterance": "골목 가로등이 꺼졌어요", '
-    '"user": {{"id": "demo-resident"}}}}}}\' {base}kakao/skill/',
-    "E-mail: send to sotong@localhost through SMTP 127.0.0.1:{mail_port}; answers are written to {sent_mail}",
-]
-
-
-def _open311_key() -> None:
-    from sotong.voice.models import Open311Key
-
-    Open311Key.objects.get_or_create(name="demo", defaults={"key_digest": digest(DEMO_OPEN311_KEY)})
-
-
-def check_sample(sample: dict[str, Any], *, categories: dict[str, ServiceCategory]) -> None:
-    """Refuse a sample whose parts disagree: the demo shows nothing a real channel could not have made."""
-
-    def problem(text: str) -> ValueError:
-        return ValueError(f"demo sample {sample['id']}: {text}")
-
-    department = sample["department"]
-    if not Department.objects.filter(code=department).exists():
-        raise problem(f"no department {department}")
-    if sample["kind"] not in RESIDENT_KINDS:
-        raise problem(f"kind {sample['kind']} is not one residents choose")
-    category = categories.get(sample.get("category") or "general")
-    if category is None or (category.department is not None and category.department.code != department):
-        raise problem(f"category {sample.get('category')} belongs to another department")
-    for variant in sample["variants"]:
-        channel, dong = variant["channel"], variant.get("dong")
-        if channel not in HOURS:
-            raise problem(f"channel {channel} is not a demo channel")
-        named = dong_named_in(variant["text"])
-        if named is not None and named.code != dong:
-            raise problem(f"the text names {named.code}, the case says {dong}")
-        if channel == Channel.EMAIL and dong:
-            raise problem("e-mail intake sets no dong")
-        if channel == Channel.KAKAO and dong != getattr(
-            dong_named_in(variant.get("place", "")), "code", None
-        ):
-            raise problem("a KakaoTalk case's dong is the one its place names")
-        if channel == Channel.OPEN311 and (
-            category.department is None or not dong or sample["kind"] != category.kind
-        ):
-            raise problem(
-                "an Open311 request has a service with a department, a place and the service's kind"
-            )
 
 
 @dataclass
@@ -194,7 +72,7 @@ class _Message:
 Step = Callable[[_Message, datetime], None]
 
 
-class _History:
+class History:
     """Replays the sample cases in time order, so each step sees the district as it was at that time."""
 
     def __init__(self, *, now: datetime) -> None:
