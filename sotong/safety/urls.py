@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from sotong.safety.views import alerts, pages, pwa, sync
+from sotong.safety.views import alerts, pages, pwa, safety_map, sync
 
 app_name = "safety"
 
@@ -12,7 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("", pages.home, name="home"),
     path("guides/", pages.guides, name="guides"),
     path("guides/<slug:hazard>/", pages.guide, name="guide"),
-    path("map/", pages.safety_map, name="map"),
+    path("map/", safety_map.safety_map, name="map"),
     path("offline/", pwa.offline, name="offline"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),

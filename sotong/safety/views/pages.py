@@ -1,5 +1,5 @@
-"""Residents' safety pages: 내손안의 안전 (my places, my household, nearest shelters, action guides) and the
-재난안전생활지도 (the map and its list alternative). The offline-first app's worker and manifest: pwa.py."""
+"""Residents' safety pages: 내손안의 안전 (my places, my household, nearest shelters) and the action guides.
+The 재난안전생활지도: safety_map.py; the offline-first app's worker and manifest: pwa.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
@@ -19,9 +18,9 @@ from sotong.core.i18n import language_suffix
 from sotong.organisation.models import Dong
 from sotong.organisation.selectors import current_district
 from sotong.safety.choices import SHELTER_HAZARDS, Audience, FacilityKind, Hazard, Phase, Setting
-from sotong.safety.models import ActionGuide, Facility, MapLayer
+from sotong.safety.models import ActionGuide, Facility
 from sotong.safety.nearest.payload import DEFAULT_DIRECTIONS_URL
-from sotong.safety.selectors.facilities import layer_features, nearest_shelters, public_layers
+from sotong.safety.selectors.facilities import nearest_shelters
 
 NEAREST_LIMIT = 5
 HOUSEHOLD = [a for a in Audience if a != Audience.EVERYONE]
@@ -214,7 +213,7 @@ def _place_lookup(dongs: list[Dong]) -> dict[str, Any]:
     }
 
 
-def _page_urls() -> dict[str, str]:
+def page_urls() -> dict[str, str]:
     return {
         "facilities": "/api/safety/facilities.json",
         "nearest": "/api/safety/shelters/nearest",
@@ -270,7 +269,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "guides": list(ActionGuide.objects.all()),
             "client": {
                 "strings": _client_strings(),
-                "urls": _page_urls(),
+                "urls": page_urls(),
                 "hazards": dict(hazards),
                 "kinds": {k.value: str(k.label) for k in FacilityKind},
                 "directions": getattr(settings, "SAFETY_DIRECTIONS_URL", "") or DEFAULT_DIRECTIONS_URL,
@@ -316,74 +315,5 @@ def guide(request: HttpRequest, hazard: str) -> HttpResponse:
             "household_choices": [(a.value, a.label) for a in HOUSEHOLD],
             "audience_labels": dict(Audience.choices),
             "is_shelter_hazard": hazard in SHELTER_HAZARDS,
-        },
-    )
-
-
-@dataclass(frozen=True)
-class LayerRow:
-    name: str
-    address: str
-    kind: str
-
-
-def _layer_rows(layer: MapLayer) -> list[LayerRow]:
-    """The list alternative of one layer: the same features the map shows (layer_features)."""
-    rows = []
-    for feature in layer_features(layer=layer):
-        props = feature.get("properties") or {}
-        geometry = feature.get("geometry") or {}
-        if layer.source_type == MapLayer.Source.VOICE:
-            # Residents' reports: what and when, never who or the exact address.
-            name = str(props.get("category_name", ""))
-            kind = f"{props.get('status_label', '')} · {props.get('reported_on', '')}"
-        else:
-            name = str(props.get("name") or layer.name)
-            kind = str(props.get("kind_label") or _geometry_kind(str(geometry.get("type", ""))))
-        rows.append(LayerRow(name=name, address=str(props.get("address") or ""), kind=kind))
-    return rows
-
-
-def _geometry_kind(geometry_type: str) -> str:
-    return {
-        "Point": _("지점"),
-        "MultiPoint": _("지점"),
-        "LineString": _("경로"),
-        "MultiLineString": _("경로"),
-        "Polygon": _("구역"),
-        "MultiPolygon": _("구역"),
-    }.get(geometry_type, _("도형"))
-
-
-def months_ago(day: Any, today: Any) -> int:
-    return (today.year - day.year) * 12 + (today.month - day.month) - (1 if today.day < day.day else 0)
-
-
-@require_GET
-def safety_map(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    layers = []
-    for summary in public_layers():
-        layer = summary.layer
-        layers.append(
-            {
-                "layer": layer,
-                "rows": _layer_rows(layer),
-                "stale": layer.is_stale(today),
-                "months": months_ago(layer.reviewed_on, today) if layer.reviewed_on else None,
-            }
-        )
-    return render(
-        request,
-        "safety/map.html",
-        {
-            "layers": layers,
-            "client": {
-                "urls": _page_urls(),
-                "lang": language_suffix(),
-                "tiles": settings.SAFETY_TILE_URL,
-                "attribution": settings.SAFETY_TILE_ATTRIBUTION,
-                "strings": {"layers": _("레이어"), "legend": _("범례"), "list": _("목록으로 보기")},
-            },
         },
     )
