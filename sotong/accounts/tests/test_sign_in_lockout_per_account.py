@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from sotong.core.models import AuditEvent
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 RIGHT = "correct horse 42"
 ACCOUNT_LOCKED = "여러 곳에서 비밀번호가 여러 번 틀려 이 계정의 로그인이 잠겼습니다. 시스템 관리자에게 잠금 해제를 요청하세요."

@@ -12,8 +12,10 @@ from django.test import Client
 from sotong.core.ratelimit import Limit
 from sotong.voice.models import Case
 from sotong.voice.tests.test_web_intake_flow import form_data
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+# Windows are fixed, and one starts at MONDAY_MORNING: a burst never straddles two.
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def fresh(name: str, count: int) -> Limit:
