@@ -4,6 +4,7 @@ a case page with everything needed to answer, and the actions officers take."""
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -152,7 +153,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             .exclude(code=case.department.code if case.department else "")
             .order_by("name_ko"),
             "kinds": Kind.choices,
-            "top3": _top3(case),
+            "routing": _routing(case),
+            "category": selectors.case_category(case),
             "contact": request.session.pop(f"contact:{case.number}", None),
             "overdue": case.is_open and case.deadline is not None and case.deadline < timezone.now(),
             "failed_deliveries": [d for d in deliveries.values() if d.status == Delivery.Status.FAILED],
@@ -161,10 +163,17 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _top3(case: Case) -> list[tuple[Department | None, float]]:
-    codes = [code for code, _score in case.routing_top3]
-    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
-    return [(departments.get(code), score) for code, score in case.routing_top3]
+def _routing(case: Case) -> dict[str, Any]:
+    """How the case was routed: ``by`` "category" (the resident's choice), "model" or "" (not yet), and
+    the router's suggestions worth reading: departments of negligible probability are left out."""
+    decision = next((e for e in list(case.events.all())[::-1] if e.kind in {"routed", "triaged"}), None)
+    shown = [(code, p) for code, p in case.routing_top3 if p >= selectors.NEGLIGIBLE_PROBABILITY]
+    departments = {d.code: d for d in Department.objects.filter(code__in=[code for code, _p in shown])}
+    return {
+        "by": decision.detail.get("by", "") if decision is not None else "",
+        "suggestions": [(departments[code], p) for code, p in shown if code in departments],
+        "hidden": len(case.routing_top3) - len(shown),
+    }
 
 
 def _deadline_from(value: str) -> datetime:

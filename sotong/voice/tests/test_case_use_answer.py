@@ -33,6 +33,15 @@ def welfare_answered(sora: Any, *, publish: bool) -> Case:
     return case
 
 
+def roads_case_welfare_might_own(text: str) -> Case:
+    """A roads case the router thought might be welfare's too: the similar-cases list draws on the
+    departments a case plausibly belongs to (selectors.plausible_departments)."""
+    case = roads_case(text)
+    Case.objects.filter(pk=case.pk).update(routing_top3=[["roads", 0.8], ["welfare", 0.2]])
+    case.refresh_from_db()
+    return case
+
+
 def reply_box(page: str) -> str:
     start = page.index('id="reply-body"')
     return page[page.index(">", start) + 1 : page.index("</textarea>", start)]
@@ -52,7 +61,7 @@ def test_an_answer_of_the_officers_own_department_fills_the_reply_box_masked(jun
 
 def test_another_departments_unpublished_answer_is_not_used_and_does_not_leak(junho: Any, sora: Any) -> None:
     other = welfare_answered(sora, publish=False)
-    case = roads_case("가로등이 깜빡여요")
+    case = roads_case_welfare_might_own("가로등이 깜빡여요")
 
     response = signed_in(junho).get(f"/admin/voice/cases/{case.number}/?use_answer={other.number}")
     assert response.status_code == 200
@@ -61,7 +70,7 @@ def test_another_departments_unpublished_answer_is_not_used_and_does_not_leak(ju
     assert "말씀하신 가로등을 교체했습니다." not in page
     for secret in (NAME, PHONE, "5555-7777", "01055557777"):
         assert secret not in page, secret
-    # The similar-cases list still shows the case (every department's, masked), but does not offer
+    # The similar-cases list still shows the case (another plausible department's, masked), but does not offer
     # its answer for reuse.
     assert other.number in page and "최*연" in page
     assert f"?use_answer={other.number}" not in page
@@ -69,7 +78,7 @@ def test_another_departments_unpublished_answer_is_not_used_and_does_not_leak(ju
 
 def test_another_departments_published_answer_fills_the_reply_box_masked(junho: Any, sora: Any) -> None:
     other = welfare_answered(sora, publish=True)
-    case = roads_case("가로등이 깜빡여요")
+    case = roads_case_welfare_might_own("가로등이 깜빡여요")
 
     page = signed_in(junho).get(f"/admin/voice/cases/{case.number}/").text
     assert f"?use_answer={other.number}" in page
