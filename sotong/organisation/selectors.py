@@ -15,6 +15,7 @@ from sotong.organisation.models import (
     Dong,
     Membership,
     OfficerAssignment,
+    split_handles,
 )
 
 CALENDAR_CACHE_KEY = "organisation:closures"
@@ -92,8 +93,9 @@ def can_edit_department(user: Any, department: Department) -> bool:
     return editable_departments(user).filter(pk=department.pk).exists()
 
 
-def directory(*, query: str = "") -> QuerySet[Bureau]:
-    """Bureaus with their active departments and SNS officers, for the public directory."""
+def directory() -> QuerySet[Bureau]:
+    """Bureaus with their active departments and SNS officers, for the public directory (a search lists
+    departments by relevance instead: directory_search)."""
     departments = Department.objects.filter(is_active=True).prefetch_related(
         Prefetch(
             "officer_assignments",
@@ -101,25 +103,109 @@ def directory(*, query: str = "") -> QuerySet[Bureau]:
             to_attr="officers",
         )
     )
-    if query:
-        words = query.split()
-        condition = Q()
-        for word in words:
-            condition &= (
-                Q(name_ko__icontains=word)
-                | Q(name_en__icontains=word)
-                | Q(name_zh__icontains=word)
-                | Q(handles_ko__icontains=word)
-                | Q(handles_en__icontains=word)
-                | Q(handles_zh__icontains=word)
-            )
-        departments = departments.filter(condition)
     bureau_ids = departments.values("bureau_id")
     return (
         Bureau.objects.filter(pk__in=bureau_ids)
         .order_by("sort_order", "name_ko")
         .prefetch_related(Prefetch("departments", queryset=departments, to_attr="listed_departments"))
     )
+
+
+def directory_search(*, query: str) -> list[Department]:
+    """Active departments that handle ``query`` (every word of it in a name or a handled matter, in any
+    language), most relevant first: a name or a handled matter that is the query, then one that holds
+    it as a phrase, then its words; a matter mentioned only where another department is named ("일반
+    불법주차는 주차관리과") counts least. Two queries, however many departments."""
+    words = query.casefold().split()
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= (
+            Q(name_ko__icontains=word)
+            | Q(name_en__icontains=word)
+            | Q(name_zh__icontains=word)
+            | Q(handles_ko__icontains=word)
+            | Q(handles_en__icontains=word)
+            | Q(handles_zh__icontains=word)
+        )
+    found = list(
+        Department.objects.filter(condition, is_active=True)
+        .select_related("bureau")
+        .prefetch_related(
+            Prefetch(
+                "officer_assignments",
+                queryset=OfficerAssignment.objects.order_by("-position"),
+                to_attr="officers",
+            )
+        )
+    )
+    names = {
+        _compact(name)
+        for row in Department.objects.filter(is_active=True).values_list("name_ko", "name_en", "name_zh")
+        for name in row
+        if name
+    }
+    scored = [(_relevance(d, words, names), d) for d in found]
+    scored.sort(key=lambda pair: (-pair[0], pair[1].bureau.sort_order, pair[1].sort_order))
+    return [d for _score, d in scored]
+
+
+def _compact(text: str) -> str:
+    """Lowercase without spaces: "불법 주차" finds "불법주차", "Street light" finds "streetlights"."""
+    return "".join(text.casefold().split())
+
+
+def _relevance(department: Department, words: list[str], department_names: set[str]) -> float:
+    phrase = "".join(words)
+    pairs = {phrase[i : i + 2] for i in range(len(phrase) - 1)} or {phrase}
+
+    def partial(text: str) -> float:
+        """The share of the query's character pairs in ``text``: "불법주차" meets "불법 주정차" halfway."""
+        return sum(pair in text for pair in pairs) / len(pairs)
+
+    own_names = [_compact(n) for n in (department.name_ko, department.name_en, department.name_zh) if n]
+    score = 100.0 if phrase in own_names else 40.0 if any(phrase in n for n in own_names) else 0.0
+    score += 20 * sum(any(w in n for n in own_names) for w in words) + 10 * max(map(partial, own_names))
+    best, touched = 0.0, 0
+    for handles in (department.handles_ko, department.handles_en, department.handles_zh):
+        for item in split_handles(handles):
+            main, asides = _split_asides(item)
+            # An aside naming another department points away from this one; any other aside is part of
+            # the matter ("교통안전시설(과속방지턱·노면표시)").
+            pointers = [a for a in asides if any(n in _compact(a) for n in department_names)]
+            text = _compact(main) + "".join(_compact(a) for a in asides if a not in pointers)
+            pointed = "".join(_compact(a) for a in pointers)
+            item_score = 60.0 if text == phrase else 30.0 if phrase in text else 0.0
+            item_score += 8 * sum(w in text for w in words) + 6 * partial(text)
+            item_score += 2 * sum(w in pointed and w not in text for w in words)
+            touched += partial(text) > 0
+            best = max(best, item_score)
+    # Among departments as relevant by their best matter, the one with more matters about it first.
+    return score + best + min(max(touched - 1, 0), 5)
+
+
+def _split_asides(item: str) -> tuple[str, list[str]]:
+    """("장애인 전용주차구역 불법주차 단속 ", ["일반 불법주차는 주차관리과"]): an item's text outside its
+    outermost parentheses, and what each of them holds."""
+    main, asides, depth, current = "", [], 0, ""
+    for char in item:
+        if char in "(（":
+            if depth:
+                current += char
+            depth += 1
+        elif char in ")）" and depth:
+            depth -= 1
+            if depth:
+                current += char
+            else:
+                asides.append(current)
+                current = ""
+        elif depth:
+            current += char
+        else:
+            main += char
+    return main, asides
 
 
 def department_detail(*, code: str) -> Department | None:

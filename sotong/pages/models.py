@@ -12,7 +12,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from sotong.organisation.selectors import department_detail, directory
+from sotong.organisation.selectors import department_detail, directory, directory_search
 
 
 class LinkBlock(blocks.StructBlock):
@@ -76,16 +76,18 @@ class DirectoryPage(RoutablePageMixin, Page):
 
     @path("")
     def index(self, request: HttpRequest) -> HttpResponse:
+        """Every department by bureau; with ``q``, the departments that handle it, most relevant first."""
         query = request.GET.get("q", "").strip()[:60]
-        bureaus = list(directory(query=query))
-        return self.render(
-            request,
-            context_overrides={
+        if query:
+            results = directory_search(query=query)
+            context = {"results": results, "result_count": len(results)}
+        else:
+            bureaus = list(directory())
+            context = {
                 "bureaus": bureaus,
-                "query": query,
                 "result_count": sum(len(b.listed_departments) for b in bureaus),  # type: ignore[attr-defined,misc]
-            },
-        )
+            }
+        return self.render(request, context_overrides={**context, "query": query})
 
     @path("<slug:code>/")
     def department(self, request: HttpRequest, code: str) -> HttpResponse:
