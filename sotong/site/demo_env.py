@@ -49,9 +49,10 @@ def chosen_by_environment() -> list[str]:
 
 def write(target: Path, values: dict[str, str]) -> None:
     lines = [
-        f"# Written by `sotong demo` on {datetime.now(UTC).astimezone():%Y-%m-%d %H:%M}: the demo's development",
-        "# settings. `sotong <command>` run on this data folder uses them when the environment sets none of",
-        f"# {', '.join(ENVIRONMENT_CHOOSES)}. Development only: never copy them to production.",
+        f"# Written by `sotong demo` on {datetime.now(UTC).astimezone():%Y-%m-%d %H:%M}: its development settings.",
+        "# `sotong <command>` run on this data folder uses them when the environment sets none of",
+        f"# {', '.join(ENVIRONMENT_CHOOSES)}.",
+        "# Development only: never copy them to production.",
         *(f"{name}={values[name]}" for name in NAMES if values.get(name)),
     ]
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")

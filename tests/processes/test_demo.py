@@ -316,6 +316,8 @@ def test_a_crash_loop_stops_the_demo_with_a_clear_message(demo: Demo) -> None:
     mail_pid = demo.pid("mail")
     # The mail port taken by someone else: every new mail server fails at once.
     with socket.socket() as squatter:
+        # Earlier SMTP sessions leave the port in TIME_WAIT; a listening socket still keeps anyone else off it.
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         os.kill(mail_pid, signal.SIGKILL)
 
         def bound() -> bool:
