@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
+from sotong.safety.cap.mapping import HAZARD_WORDS
+from sotong.safety.choices import KINDS_FOR_HAZARD
 from sotong.safety.models import Facility, LayerFeature, MapLayer
 from sotong.safety.nearest.index import current_index
 from sotong.safety.nearest.ranking import DEFAULT_LIMIT, MAX_LIMIT, Nearby, rank
@@ -73,6 +75,25 @@ def public_layers() -> list[LayerSummary]:
             count = layer.feature_count
         out.append(LayerSummary(layer=layer, count=count))
     return out
+
+
+def layer_hazards(*, layer: MapLayer) -> set[str]:
+    """The hazards a layer is for: a layer of facilities, those its kinds shelter residents from; a layer of
+    its own shapes, those its name speaks of ("침수 위험 지역": floods)."""
+    if layer.source_type == MapLayer.Source.FACILITIES:
+        kinds = set(layer.facility_kinds or [])
+        return {str(hazard) for hazard, suited in KINDS_FOR_HAZARD.items() if kinds & set(suited)}
+    if layer.source_type == MapLayer.Source.VOICE:
+        return set()
+    names = f"{layer.name_ko} {layer.name_en}".lower()
+    return {str(hazard) for hazard, words in HAZARD_WORDS if any(word in names for word in words)}
+
+
+def shelter_layers(*, layers: list[MapLayer]) -> set[str]:
+    """The slugs of the layers that shelter residents from the most hazards (the shelters' layer)."""
+    counts = {layer.slug: len(layer_hazards(layer=layer)) for layer in layers}
+    widest = max(counts.values(), default=0)
+    return {slug for slug, count in counts.items() if widest and count == widest}
 
 
 def public_layer(*, slug: str) -> MapLayer | None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from sotong.safety.tests import alerts_fixtures
+from sotong.safety.tests.alerts_fixtures import published
 from sotong.safety.tests.pages_fixtures import make_facilities, make_layers
 
 pytestmark = pytest.mark.django_db
+seoyeon = alerts_fixtures.seoyeon
 
 
 @pytest.fixture
@@ -71,3 +75,27 @@ def test_each_more_layer_costs_one_query_not_one_per_feature(
     with django_assert_max_num_queries(len(two_layers) + 1):
         html = client.get("/safety/map/").content.decode()
     assert html.count('<th scope="row">귀갓길 ') == 5
+
+
+def toggled_on(html: str) -> set[str]:
+    return set(re.findall(r'<input type="checkbox" id="toggle-[^"]+" value="([^"]+)" checked', html))
+
+
+def test_the_map_opens_with_the_shelters_the_other_layers_one_tap_away(layers: Any, facilities: Any) -> None:
+    html = Client().get("/safety/map/").content.decode()
+
+    assert toggled_on(html) == {"shelters"}
+    assert 'value="flood-risk"' in html
+    assert "고른 대로 이 기기에 기억합니다" in html
+
+
+def test_an_alert_in_force_opens_the_layers_for_its_hazard(
+    layers: Any, facilities: Any, seoyeon: Any
+) -> None:
+    published(seoyeon, hazard="flood")
+
+    html = Client().get("/safety/map/").content.decode()
+
+    # Temporary housing takes residents in a flood; the flood-risk zones are what the alert is about.
+    assert toggled_on(html) == {"shelters", "flood-risk"}
+    assert "발령 중인 특보(호우·침수)에 맞는 레이어를 켜 두었습니다." in html

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sotong.core.i18n import language_suffix
+from sotong.safety.choices import Hazard
 from sotong.safety.models import MapLayer
-from sotong.safety.selectors.facilities import layer_features, public_layers
+from sotong.safety.selectors.alerts import active_alerts
+from sotong.safety.selectors.facilities import layer_features, layer_hazards, public_layers, shelter_layers
 from sotong.safety.views.pages import page_urls
 
 
@@ -61,8 +63,16 @@ def months_ago(day: Any, today: Any) -> int:
 @require_GET
 def safety_map(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    summaries = public_layers()
+    # The map opens with a few layers, not all of them: those for the hazards of the alerts in force, else
+    # the shelters. The others are one tap away, and map.js keeps the resident's own choice on the device.
+    in_force = {hazard for hazard in active_alerts().values_list("hazard", flat=True) if hazard}
+    hazards = {s.layer.slug: layer_hazards(layer=s.layer) & in_force for s in summaries}
+    for_alerts = {slug for slug, matched in hazards.items() if matched}
+    shown = for_alerts or shelter_layers(layers=[s.layer for s in summaries])
+    alert_hazards = sorted(set().union(*hazards.values()), key=lambda h: Hazard.values.index(h))
     layers = []
-    for summary in public_layers():
+    for summary in summaries:
         layer = summary.layer
         layers.append(
             {
@@ -70,6 +80,8 @@ def safety_map(request: HttpRequest) -> HttpResponse:
                 "rows": _layer_rows(layer),
                 "stale": layer.is_stale(today),
                 "months": months_ago(layer.reviewed_on, today) if layer.reviewed_on else None,
+                "shown": layer.slug in shown,
+                "for_alert": layer.slug in for_alerts,
             }
         )
     return render(
@@ -77,6 +89,7 @@ def safety_map(request: HttpRequest) -> HttpResponse:
         "safety/map.html",
         {
             "layers": layers,
+            "alert_hazards": ", ".join(str(Hazard(h).label) for h in alert_hazards),
             "client": {
                 "urls": page_urls(),
                 "lang": language_suffix(),

@@ -1,5 +1,5 @@
-// The 재난안전생활지도: each public layer's GeoJSON on a Leaflet map, points clustered, a toggle and a
-// legend entry per layer. The tables under the map carry the same content without JavaScript or tiles.
+// The 재난안전생활지도: the public layers on a Leaflet map, points clustered, a toggle and a legend entry per
+// layer; a layer is fetched when first shown. The tables under the map carry the same content without JavaScript.
 (function () {
   "use strict";
   var node = document.getElementById("safety-map");
@@ -11,7 +11,6 @@
 
   var toggles = document.getElementById("layer-toggles");
   var shown = {};
-  var bounds = L.latLngBounds([]);
 
   function colourOf(slug) {
     var rect = toggles.querySelector("#toggle-" + slug + " + label rect");
@@ -79,7 +78,6 @@
       if (layer instanceof L.Marker) { cluster.addLayer(layer); } else { group.addLayer(layer); }
     });
     group.addLayer(cluster);
-    try { bounds.extend(shapes.getBounds()); } catch (e) { /* empty layer */ }
     return group;
   }
 
@@ -99,40 +97,89 @@
       }).catch(function () { return {}; });
   }
 
-  urlsFromIndex().then(function (known) {
-    var boxes = toggles.querySelectorAll("input[type=checkbox]");
-    return Promise.all(Array.prototype.map.call(boxes, function (box) {
-      var slug = box.value;
-      return fetch(layerUrl(slug, known), { credentials: "same-origin" }).then(function (r) {
+  // Which layers show: the page's choice (the shelters, or the layers for an alert in force) unless this device
+  // chose otherwise; a layer switched on for an alert in force stays on whatever was chosen in quieter times.
+  var PREFS_KEY = "sotong.safety.map.layers";
+  function loadPrefs() {
+    try { return JSON.parse(window.localStorage.getItem(PREFS_KEY) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function savePref(slug, on) {
+    var prefs = loadPrefs();
+    prefs[slug] = on;
+    try { window.localStorage.setItem(PREFS_KEY, JSON.stringify(prefs)); } catch (e) { /* private mode */ }
+  }
+  var boxes = Array.prototype.slice.call(toggles.querySelectorAll("input[type=checkbox]"));
+  var prefs = loadPrefs();
+  boxes.forEach(function (box) {
+    if (!box.hasAttribute("data-for-alert") && Object.prototype.hasOwnProperty.call(prefs, box.value)) {
+      box.checked = prefs[box.value] === true;
+    }
+  });
+
+  // A layer's GeoJSON is fetched the first time it is shown.
+  var known = null;
+  var loading = {};
+  function layer(slug) {
+    if (!loading[slug]) {
+      known = known || urlsFromIndex();
+      loading[slug] = known.then(function (urls) {
+        return fetch(layerUrl(slug, urls), { credentials: "same-origin" });
+      }).then(function (r) {
         if (!r.ok) { throw new Error(String(r.status)); }
         return r.json();
       }).then(function (geojson) {
         shown[slug] = build(slug, geojson);
-        if (box.checked) { shown[slug].addTo(map); }
-        box.addEventListener("change", function () {
-          if (box.checked) { shown[slug].addTo(map); } else { map.removeLayer(shown[slug]); }
-        });
-      }).catch(function () { box.disabled = true; });
-    }));
-  }).then(function () {
+        return shown[slug];
+      });
+    }
+    return loading[slug];
+  }
+  function show(box) {
+    return layer(box.value).then(function (group) {
+      if (box.checked) { group.addTo(map); }
+      return group;
+    }).catch(function () { box.disabled = true; });
+  }
+
+  boxes.forEach(function (box) {
+    box.addEventListener("change", function () {
+      savePref(box.value, box.checked);
+      if (box.checked) { show(box); } else if (shown[box.value]) { map.removeLayer(shown[box.value]); }
+      updateLegend();
+    });
+  });
+  Promise.all(boxes.filter(function (box) { return box.checked; }).map(show)).then(function (groups) {
+    var bounds = L.latLngBounds([]);
+    groups.forEach(function (group) {
+      if (group && group.getBounds) { try { bounds.extend(group.getBounds()); } catch (e) { /* empty layer */ } }
+    });
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 }); }
   });
 
   // The legend on the map: the same swatches and names as the toggles.
+  var legendBox = null;
+  function updateLegend() {
+    if (!legendBox) { return; }
+    legendBox.textContent = "";
+    var on = boxes.filter(function (box) { return box.checked; });
+    legendBox.hidden = !on.length;
+    var title = L.DomUtil.create("strong", "", legendBox);
+    title.textContent = CLIENT.strings.legend;
+    on.forEach(function (box) {
+      var row = L.DomUtil.create("div", "safety-legend__row", legendBox);
+      var swatch = L.DomUtil.create("span", "safety-legend__swatch", row);
+      swatch.style.background = colourOf(box.value);
+      row.appendChild(document.createTextNode(" " + box.nextElementSibling.textContent.trim()));
+    });
+  }
+  // The legend names the layers on the map, with the same swatches and names as the toggles.
   var Legend = L.Control.extend({
     options: { position: "bottomright" },
     onAdd: function () {
-      var box = L.DomUtil.create("div", "safety-legend");
-      box.setAttribute("aria-hidden", "true"); // the toggles and the tables say the same to screen readers
-      var title = L.DomUtil.create("strong", "", box);
-      title.textContent = CLIENT.strings.legend;
-      Array.prototype.forEach.call(toggles.querySelectorAll("input[type=checkbox]"), function (box2) {
-        var row = L.DomUtil.create("div", "safety-legend__row", box);
-        var swatch = L.DomUtil.create("span", "safety-legend__swatch", row);
-        swatch.style.background = colourOf(box2.value);
-        row.appendChild(document.createTextNode(" " + box2.nextElementSibling.textContent.trim()));
-      });
-      return box;
+      legendBox = L.DomUtil.create("div", "safety-legend");
+      legendBox.setAttribute("aria-hidden", "true"); // the toggles and the tables say the same to screen readers
+      updateLegend();
+      return legendBox;
     }
   });
   new Legend().addTo(map);
