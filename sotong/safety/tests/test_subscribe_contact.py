@@ -13,8 +13,9 @@ from sotong.connectors.models import Delivery
 from sotong.safety.models import Subscriber
 from sotong.safety.services.subscribers import sms_code
 from sotong.safety.tests.push_fixtures import DANGSAN1
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 
 def post(client: Client, url: str, data: dict) -> object:

@@ -12,8 +12,9 @@ from django.test import Client
 from sotong.safety.models import Subscriber
 from sotong.safety.tests import push_fixtures
 from sotong.safety.tests.push_fixtures import DANGSAN1, DANGSAN2, YEOUI
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 receiver, vapid = push_fixtures.receiver, push_fixtures.vapid
 
 FCM = {
