@@ -4,6 +4,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -95,7 +97,12 @@ class DirectoryPage(RoutablePageMixin, Page):
         if department is None:
             raise Http404
         context = self.get_context(request)
-        context.update(department=department, duty_summary=duty_summary(department))
+        context.update(
+            department=department,
+            duty_summary=duty_summary(department),
+            # The resident form, naming this department (see voice.forms.CaseForm).
+            send_url=f"{reverse('voice:submit')}?{urlencode({'department': department.code})}",
+        )
         return TemplateResponse(request, "pages/department_page.html", context)
 
 

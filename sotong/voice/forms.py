@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sotong.core.i18n import localised
-from sotong.organisation.models import Dong
+from sotong.organisation.models import Department, Dong
 from sotong.voice.choices import RESIDENT_KINDS, Kind
 from sotong.voice.models import ServiceCategory
 from sotong.voice.uploads import MAX_PHOTOS, clean_photo
@@ -88,6 +88,8 @@ class CaseForm(forms.Form):
         label=_("사진에 담긴 위치 정보를 처리에 쓰는 데 동의합니다."), required=False
     )
     submission_id = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The department whose page the resident came from (?department=<code>): see __init__.
+    department = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     # Left empty by people; bots fill it in.
     website = forms.CharField(
         required=False,
@@ -95,10 +97,27 @@ class CaseForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, department: Department | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_id", uuid.uuid4().hex)
+        self.for_department = department
+        self.department_categories: list[ServiceCategory] = []
+        if department is not None:
+            self.initial["department"] = department.code
+            # A department's own categories route straight to it: the resident picks among them (the one
+            # there is, already chosen). A department without one leaves the choice to the router.
+            field = self.fields["category"]
+            assert isinstance(field, LocalisedChoiceField)
+            categories = field.queryset.filter(department=department)  # type: ignore[union-attr]
+            self.department_categories = list(categories)
+            if self.department_categories:
+                field.queryset = categories
+                field.required = True
+                field.label = _("분야")
+                field.empty_label = _("분야를 고르세요") if len(self.department_categories) > 1 else None
+                if len(self.department_categories) == 1:
+                    self.initial["category"] = self.department_categories[0].code
 
     def clean_submission_id(self) -> str:
         value = str(self.cleaned_data["submission_id"])

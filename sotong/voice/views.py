@@ -38,7 +38,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 {"minutes": SUBMIT_LIMIT.seconds // 60},
                 status=429,
             )
-        form = CaseForm(request.POST, request.FILES)
+        form = CaseForm(request.POST, request.FILES, department=_department(request.POST.get("department")))
         if form.is_valid():
             data = form.cleaned_data
             case, _created = case_receive(
@@ -64,12 +64,15 @@ def submit(request: HttpRequest) -> HttpResponse:
             )
             return redirect(reverse("voice:submitted", kwargs={"number": case.number}) + f"?t={case.token}")
     else:
-        form = CaseForm()
-    return render(
-        request,
-        "voice/submit.html",
-        {"form": form, "dongs": list(Dong.objects.all()), "map_tile_url": settings.MAP_TILE_URL},
-    )
+        form = CaseForm(department=_department(request.GET.get("department")))
+    return render(request, "voice/submit.html", {"form": form, "map_tile_url": settings.MAP_TILE_URL})
+
+
+def _department(code: str | None) -> Department | None:
+    """The active department a link from its page names (?department=<code>); None for anything else."""
+    if not code:
+        return None
+    return Department.objects.filter(code=code[:40], is_active=True).first()
 
 
 def submitted(request: HttpRequest, number: str) -> HttpResponse:
