@@ -79,7 +79,13 @@ def submitted(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.tracked_case(number=number, token=request.GET.get("t", ""))
     if case is None:
         raise Http404
-    return render(request, "voice/submitted.html", {"case": case, "tracking_url": _tracking(case)})
+    tracking = _tracking(case)
+    return render(
+        request,
+        "voice/submitted.html",
+        # The full address, as the texts and e-mails to the resident give it, to copy or write down.
+        {"case": case, "tracking_url": tracking, "tracking_address": f"{settings.SITE_URL}{tracking}"},
+    )
 
 
 def track(request: HttpRequest, number: str) -> HttpResponse:
