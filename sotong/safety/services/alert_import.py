@@ -221,7 +221,7 @@ def _store(alert: Alert, *, region_texts: list[str]) -> ImportResult:
             alert.save()
             dongs = _district_dongs(region_texts, alert.areas)
             alert.dongs.set(dongs)
-            close_earlier(alert)
+            close_earlier(alert=alert)
             audit_record(
                 action="safety.alert_imported",
                 target=alert,
@@ -230,7 +230,7 @@ def _store(alert: Alert, *, region_texts: list[str]) -> ImportResult:
             # Residents hear of it when it covers our dongs, or updates or ends an alert that did.
             concerns_us = bool(dongs) or (alert.supersedes is not None and alert.supersedes.dongs.exists())
             if alert.state == Alert.State.PUBLISHED and alert.status == "Actual" and concerns_us:
-                alert_published(alert)
+                alert_published(alert=alert)
             elif alert.msg_type != "Alert":
                 transaction.on_commit(invalidate_banner)
     except IntegrityError:

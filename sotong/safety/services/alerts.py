@@ -253,7 +253,7 @@ def _publish(
     alert.published_at = now
     alert.approved_by = approved_by
     alert.save(update_fields=["state", "sent", "published_at", "approved_by"])
-    close_earlier(alert)
+    close_earlier(alert=alert)
     audit_record(
         action="safety.alert_published",
         actor=by,
@@ -261,11 +261,11 @@ def _publish(
         detail={"msg_type": alert.msg_type, "severity": alert.severity, "identifier": alert.identifier},
         request=request,
     )
-    alert_published(alert)
+    alert_published(alert=alert)
     return alert
 
 
-def close_earlier(alert: Alert) -> None:
+def close_earlier(*, alert: Alert) -> None:
     """An update supersedes the messages it references; a cancellation cancels them."""
     if alert.msg_type not in ("Update", "Cancel"):
         return
@@ -279,7 +279,7 @@ def close_earlier(alert: Alert) -> None:
         ).exclude(pk=alert.pk).update(state=new_state)
 
 
-def alert_published(alert: Alert) -> None:
+def alert_published(*, alert: Alert) -> None:
     """Tell residents: clear the banner cache and enqueue the fan-out after the commit."""
     transaction.on_commit(invalidate_banner)
     enqueue_on_commit(fan_out_alert, alert_id=alert.pk)

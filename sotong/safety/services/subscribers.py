@@ -12,7 +12,6 @@ import hmac
 import re
 from dataclasses import dataclass
 from hashlib import sha256
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -53,7 +52,7 @@ class Place:
     dong: Dong | None
 
 
-def language_of(value: Any) -> str:
+def language_of(value: object) -> str:
     text = str(value or "ko").lower().replace("_", "-")
     if text.startswith("zh"):
         return "zh-hans"
@@ -77,7 +76,7 @@ def nearest_dong(lat: float, lon: float, dongs: list[Dong]) -> Dong | None:
     return min(dongs, key=lambda d: distance_m(lat, lon, float(d.lat), float(d.lon)), default=None)
 
 
-def _number(value: Any) -> float | None:
+def _number(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
     try:
@@ -87,7 +86,7 @@ def _number(value: Any) -> float | None:
     return number if number == number and abs(number) != float("inf") else None
 
 
-def places_from(raw: Any) -> list[Place]:
+def places_from(raw: object) -> list[Place]:
     """Check the places a resident sent: a list of {label, lat, lon} or {label, dong}."""
     if not isinstance(raw, list) or not raw:
         raise SubscriptionInvalid(_("알림 받을 장소를 하나 이상 정해 주세요."))
@@ -123,7 +122,7 @@ def places_from(raw: Any) -> list[Place]:
     return places
 
 
-def household_from(raw: Any) -> list[str]:
+def household_from(raw: object) -> list[str]:
     if raw in (None, ""):
         return []
     if not isinstance(raw, list) or any(item not in Audience.values for item in raw):
@@ -141,7 +140,7 @@ def _replace_places(subscriber: Subscriber, places: list[Place]) -> None:
 
 @transaction.atomic
 def webpush_subscribe(
-    *, subscription: Any, places: Any, household: Any = None, language: Any = "ko"
+    *, subscription: object, places: object, household: object = None, language: object = "ko"
 ) -> Subscriber:
     """Save (or refresh) a browser's push subscription with its places; the browser's permission is the
     resident's consent, so it is confirmed at once."""
@@ -174,7 +173,7 @@ def webpush_subscribe(
 
 @transaction.atomic
 def subscriber_update(
-    *, subscriber: Subscriber, places: Any = None, household: Any = None, language: Any = None
+    *, subscriber: Subscriber, places: object = None, household: object = None, language: object = None
 ) -> Subscriber:
     fields = []
     if places is not None:
@@ -197,7 +196,7 @@ def subscriber_delete(*, subscriber: Subscriber) -> None:
 # E-mail and SMS: double opt-in ------------------------------------------------------------------------
 
 
-def normalise_contact(channel: str, contact: Any) -> str:
+def normalise_contact(channel: str, contact: object) -> str:
     text = str(contact or "").strip()
     if channel == Subscriber.Channel.EMAIL:
         if not EMAIL_RE.match(text):
@@ -234,7 +233,7 @@ def _confirm_url(subscriber: Subscriber) -> str:
 
 @transaction.atomic
 def contact_subscribe(
-    *, channel: str, contact: Any, places: Any, household: Any = None, language: Any = "ko"
+    *, channel: str, contact: object, places: object, household: object = None, language: object = "ko"
 ) -> Subscriber:
     """Save an unconfirmed e-mail or SMS subscription and send its confirmation (a link or a code).
     Subscribing again before confirming replaces the places and sends the confirmation again."""
@@ -300,7 +299,7 @@ def confirm_by_link(*, token: str) -> Subscriber:
     return subscriber
 
 
-def confirm_by_code(*, subscriber: Subscriber, code: Any) -> Subscriber:
+def confirm_by_code(*, subscriber: Subscriber, code: object) -> Subscriber:
     if subscriber.channel != Subscriber.Channel.SMS or not hmac.compare_digest(
         str(code or "").strip(), sms_code(subscriber)
     ):

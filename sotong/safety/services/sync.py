@@ -72,7 +72,7 @@ def email_digest(address: str) -> str:
 # Sign-in --------------------------------------------------------------------------------------------------
 
 
-def sign_in_request(*, email: Any, language: Any = "ko") -> SyncSignInLink:
+def sign_in_request(*, email: object, language: object = "ko") -> SyncSignInLink:
     """Send a one-time sign-in link to an address. Whether an account exists is never told: the answer
     and the mail are the same for a new address (the account is made when the link is used)."""
     lang = language_of(language)
@@ -103,7 +103,7 @@ def sign_in_request(*, email: Any, language: Any = "ko") -> SyncSignInLink:
     return link
 
 
-def sign_in_address(email: Any) -> str:
+def sign_in_address(email: object) -> str:
     """The address as it will be digested (the domain in lower case), or SyncInvalid."""
     try:
         return normalise_contact("email", email)
@@ -163,14 +163,14 @@ def device_seen(*, device: SyncDevice) -> None:
 # Merging a device's places and household ---------------------------------------------------------------
 
 
-def _when(value: Any, now: datetime) -> datetime:
+def _when(value: object, now: datetime) -> datetime:
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None or timezone.is_naive(parsed):
         raise SyncInvalid(_("장소가 바뀐 시각을 읽을 수 없습니다."))
     return min(parsed, now + CLOCK_SLACK)
 
 
-def _coordinate(value: Any) -> float | None:
+def _coordinate(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     number = float(value)
@@ -203,7 +203,7 @@ def _place_data(item: dict[str, Any], dongs: dict[str, Dong], bounds: tuple[floa
     return {"label": label, "address": address, "dong": dong, "lat": lat, "lon": lon}
 
 
-def place_changes_from(raw: Any) -> list[PlaceChange]:
+def place_changes_from(raw: object) -> list[PlaceChange]:
     """Check every place a device sent ({id, updated_at, deleted} and, unless deleted, label, address,
     dong, lat, lon) before anything is written."""
     if raw is None:
@@ -231,7 +231,7 @@ def place_changes_from(raw: Any) -> list[PlaceChange]:
     return list(changes.values())
 
 
-def _household_change(raw: Any) -> tuple[list[str], datetime] | None:
+def _household_change(raw: object) -> tuple[list[str], datetime] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -246,7 +246,7 @@ def _household_change(raw: Any) -> tuple[list[str], datetime] | None:
 
 
 @transaction.atomic
-def sync_merge(*, account: SyncAccount, places: Any = None, household: Any = None) -> SyncAccount:
+def sync_merge(*, account: SyncAccount, places: object = None, household: object = None) -> SyncAccount:
     """Merge what a device holds into the account: per place, the later change wins (a tie keeps the
     account's); the household likewise. All or nothing: bad input changes nothing."""
     changes = place_changes_from(places)
