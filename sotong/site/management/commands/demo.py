@@ -1,16 +1,17 @@
 from __future__ import annotations
 
+import fcntl
 import importlib
 import os
-import secrets
 import shlex
 import signal
 import socket
 import sys
 import urllib.request
 from functools import partial
+from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -20,6 +21,29 @@ from django.core.management.base import BaseCommand, CommandError
 from sotong.core.supervision import SCHEDULER_HOLDER_ENV
 from sotong.site import demo_env
 from sotong.site.supervisor import Child, ChildSpec, CrashLoop, Supervisor
+
+LOCK_FILE = "demo.lock"
+
+
+def hold_data_folder(data_dir: Path) -> IO[str]:
+    """One demo per data folder: a second one would share its database and run a second scheduler."""
+    handle = (data_dir / LOCK_FILE).open("a+")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        handle.close()
+        raise CommandError(
+            f"A demo is already running on the data folder {data_dir}. Stop it first, or give this one "
+            "another folder (SOTONG_DATA_DIR=…)."
+        ) from exc
+    return handle
+
+
+def scheduler_holder(data_dir: Path) -> str:
+    """The scheduler lease's holder for this folder's demo. The same after a restart of the demo or of the
+    machine, so the new scheduler takes over a lease its killed predecessor still held (the folder's lock
+    keeps a second demo out), instead of exiting until the lease's 30 seconds have passed."""
+    return f"demo:{socket.gethostname()}:{data_dir.resolve()}"
 
 
 def _use_demo_address(host: str, port: int) -> None:
@@ -61,6 +85,8 @@ class Command(BaseCommand):
             raise CommandError(f"--crash-loop: {exc}") from exc
         _use_demo_address(options["host"], options["port"])
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        # Held until this process ends, however it ends (the kernel drops the lock of a killed process).
+        self._lock = hold_data_folder(settings.DATA_DIR)
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         _write_demo_env()
         call_command("migrate", interactive=False, verbosity=0)
@@ -110,7 +136,7 @@ class Command(BaseCommand):
         base = [sys.executable, "-m", "sotong"]
         local = _loopback(host)
         url = f"http://{_url_host(local)}:{port}/"
-        holder = f"demo:{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        holder = scheduler_holder(settings.DATA_DIR)
         specs = [
             ChildSpec(
                 "web",
