@@ -25,8 +25,6 @@ def test_dependencies_point_one_way() -> None:
 
 def test_every_app_of_ours_has_its_layer() -> None:
     """A new app cannot slip past the contract: it must be given its place among the layers."""
-    layered = {
-        name.strip() for layer in _contract()["layers"] for name in layer.replace(":", "|").split("|")
-    }
+    layered = {name.strip() for layer in _contract()["layers"] for name in layer.replace(":", "|").split("|")}
     ours = {config.name for config in apps.get_app_configs() if config.name.startswith("sotong.")}
     assert ours - layered == set()
