@@ -67,3 +67,30 @@ def test_another_chosen_dong_gets_its_own_block_named_after_its_centre(safety_si
     assert found[0].startswith("집 (당산1동)에서 가까운 지진 대피 장소")
     assert found[1].startswith("당산2동 중심에서 가까운 지진 대피 장소")
     assert not any(heading.startswith(("(", " (")) for heading in found)
+
+
+def test_the_headings_count_in_the_pages_language(safety_site: str, page: Any) -> None:
+    from sotong.safety.models import Facility
+
+    Facility.objects.create(
+        kind="temporary_housing",
+        name_ko="당산1동 주민센터 강당",
+        name_en="Dangsan 1-dong community hall",
+        lat=37.5245,
+        lon=126.8995,
+        setting="indoor",
+        always_open=True,
+    )
+    page.goto(safety_site + "/en/safety/")
+    page.locator("#place-label").select_option("home")
+    page.locator("#place-dong").select_option("dangsan1")
+    page.locator("#place-form button[type=submit]").click()
+
+    page.locator("#hazard").select_option("flood")
+    page.locator("#nearest-form button[type=submit]").click()
+    assert headings(page, 1) == ["2 shelters for Heavy rain and flooding near Home (Dangsan 1-dong)"]
+
+    page.locator("#hazard").select_option("earthquake")
+    page.locator("#nearest-form button[type=submit]").click()
+    page.locator("#shelter-results h3", has_text="Earthquake").wait_for()
+    assert headings(page, 1) == ["1 shelter for Earthquake near Home (Dangsan 1-dong)"]

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from sotong.core.i18n import language_suffix
@@ -118,7 +118,15 @@ def _client_strings() -> dict[str, Any]:
         "new_window": _("(새 창)"),
         "kind": _("종류"),
         "hours": _("운영"),
-        "found": _("%(place)s에서 가까운 %(hazard)s 대피 장소 %(n)s곳"),
+        # One place and more than one (English says "1 shelter", "5 shelters"); safety.js picks by the count.
+        "found": [
+            ngettext(
+                "%(place)s에서 가까운 %(hazard)s 대피 장소 %(n)s곳",
+                "%(place)s에서 가까운 %(hazard)s 대피 장소 %(n)s곳",
+                n,
+            )
+            for n in (1, 2)
+        ],
         "dong_centre": _("%(dong)s 중심"),
         "none_found": _("%(place)s 근처에서 이 재난에 맞는 대피 장소를 찾지 못했습니다."),
         "no_places": _("먼저 내 장소를 저장해 주세요."),

@@ -362,7 +362,7 @@
       var rows = nearest(place, hazard);
       var group = "place" + p;
       var heading = el("h3", { "class": "results-title", id: group + "-title", text:
-        rows.length ? fmt(S.found, { place: placeName(place), hazard: hazardName, n: rows.length }) : fmt(S.none_found, { place: placeName(place) }) });
+        rows.length ? fmt(S.found[rows.length === 1 ? 0 : 1], { place: placeName(place), hazard: hazardName, n: rows.length }) : fmt(S.none_found, { place: placeName(place) }) });
       results.appendChild(heading);
       var note = centreNote(place);
       if (note) { results.appendChild(el("p", { "class": "hint results-note", text: note })); }
