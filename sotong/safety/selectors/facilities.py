@@ -50,7 +50,7 @@ class LayerSummary:
 
 def public_layers() -> list[LayerSummary]:
     """Public layers with their department and how many items each shows (three queries)."""
-    from sotong.voice.selectors import reported_hazards
+    from sotong.voice.selectors.public import reported_hazards
 
     layers = list(
         MapLayer.objects.filter(is_public=True)
@@ -108,7 +108,7 @@ def layer_features(*, layer: MapLayer) -> list[dict[str, Any]]:
             for f in Facility.objects.filter(is_active=True, kind__in=layer.facility_kinds or [])
         ]
     if layer.source_type == MapLayer.Source.VOICE:
-        from sotong.voice.selectors import reported_hazards
+        from sotong.voice.selectors.public import reported_hazards
 
         return [
             {
