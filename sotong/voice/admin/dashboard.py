@@ -105,8 +105,9 @@ class DepartmentWorkPanel(_Panel):
                             inbox_url(department=code, status="assigned"),
                             "mail",
                         ),
-                        # The inbox lists open cases by deadline: today's come right after the overdue ones.
-                        Figure(_("오늘 기한"), work.due_today, inbox_url(department=code), "time"),
+                        Figure(
+                            _("오늘 기한"), work.due_today, inbox_url(department=code, due="today"), "time"
+                        ),
                         Figure(
                             _("기한 초과"),
                             work.overdue,

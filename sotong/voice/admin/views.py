@@ -21,11 +21,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sotong.accounts.models import staff_member
+from sotong.accounts.roles import Role
 from sotong.connectors.models import Delivery
 from sotong.connectors.outbox import delivery_retry
 from sotong.core.workdays import SEOUL
 from sotong.organisation.models import Department, Dong
-from sotong.organisation.selectors import case_departments_for, home_departments, spans_case_handling
+from sotong.organisation.selectors import (
+    case_departments_for,
+    home_departments,
+    roles_of,
+    spans_case_handling,
+)
 from sotong.voice import selectors
 from sotong.voice.choices import Kind, Status
 from sotong.voice.models import Case, ReplyTemplate
@@ -41,6 +47,7 @@ def _filters(request: HttpRequest) -> selectors.InboxFilters:
         kind=get.get("kind", ""),
         dong=get.get("dong", ""),
         overdue=get.get("overdue") == "1",
+        due_today=get.get("due") == "today",
         urgent=get.get("urgent") == "1",
         q=get.get("q", "").strip()[:60],
     )
@@ -54,6 +61,9 @@ def _chosen_department(request: HttpRequest) -> tuple[Department | None, bool]:
             raise PermissionDenied
         return None, True
     allowed = case_departments_for(request.user)
+    if not code and Role.COMMS in roles_of(request.user):
+        # The comms team's work is the triage queue (its own department, 소통홍보과, rarely has cases).
+        return None, True
     if code:
         department = allowed.filter(code=code).first()
         if department is None:

@@ -9,6 +9,7 @@ from sotong.voice.selectors.cases import (
     can_handle_case,
     case_for_staff,
     inbox_for,
+    seoul_day_end,
     tracked_case,
 )
 from sotong.voice.selectors.public import (
@@ -41,7 +42,6 @@ from sotong.voice.selectors.work import (
     case_memberships,
     department_work,
     district_work,
-    seoul_day_end,
     triage_work,
 )
 

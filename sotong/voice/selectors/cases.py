@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from sotong.core.workdays import SEOUL
 from sotong.organisation.models import Department
 from sotong.organisation.selectors import case_departments_for, spans_case_handling
 from sotong.voice.choices import OPEN_STATUSES, Status
 from sotong.voice.models import Case
+
+
+def seoul_day_end(now: datetime) -> datetime:
+    """Midnight after ``now`` in Asia/Seoul: "due today" means a deadline before it."""
+    return datetime.combine(now.astimezone(SEOUL).date() + timedelta(days=1), time(0), tzinfo=SEOUL)
 
 
 def can_handle_case(user: Any, case: Case) -> bool:
@@ -32,6 +39,7 @@ class InboxFilters:
     kind: str = ""
     dong: str = ""  # dong code
     overdue: bool = False
+    due_today: bool = False  # open, deadline not passed, due before midnight in Seoul
     urgent: bool = False
     q: str = ""
 
@@ -61,6 +69,9 @@ def inbox_for(*, user: Any, department: Department | None, filters: InboxFilters
         cases = cases.filter(dong__code=filters.dong)
     if filters.overdue:
         cases = cases.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.now())
+    if filters.due_today:
+        now = timezone.now()
+        cases = cases.filter(status__in=OPEN_STATUSES, deadline__gte=now, deadline__lt=seoul_day_end(now))
     if filters.urgent:
         cases = cases.filter(urgent=True)
     if filters.q:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -12,13 +12,7 @@ from django.utils import timezone
 from sotong.organisation.models import Department
 from sotong.voice.choices import OPEN_STATUSES, Status
 from sotong.voice.models import Case
-
-
-def seoul_day_end(now: datetime) -> datetime:
-    """Midnight after ``now`` in Asia/Seoul: "due today" means a deadline before it."""
-    from sotong.core.workdays import SEOUL
-
-    return datetime.combine(now.astimezone(SEOUL).date() + timedelta(days=1), time(0), tzinfo=SEOUL)
+from sotong.voice.selectors.cases import seoul_day_end
 
 
 def _most_urgent_first(cases: QuerySet[Case]) -> QuerySet[Case]:

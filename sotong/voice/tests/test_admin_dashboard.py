@@ -115,8 +115,7 @@ def test_the_officer_sees_the_departments_work_counted_as_the_inbox_lists_it(
     assert listed["새로 배정"] == {"new_today", "new_later"}
     assert listed["기한 초과"] == {"overdue"}
     assert listed["긴급"] == {"urgent"}
-    # "Due today" has no inbox filter: it opens the open cases in deadline order, today's among them.
-    assert "new_today" in listed["오늘 기한"]
+    assert listed["오늘 기한"] == {"new_today"}
     # The most urgent first: urgent, then overdue, then today's deadline; nothing answered, nothing of welfare.
     urgent_list = page[page.index('id="dashboard-roads-urgent"') :]
     positions = [urgent_list.find(roads_cases[name].number) for name in ("urgent", "overdue", "new_today")]

@@ -96,3 +96,28 @@ def test_an_unknown_bulk_action_changes_nothing(junho: Any, cases: dict[str, Cas
     )
     assert "1건은 처리할 수 없었습니다" in response.text
     assert list(Case.objects.order_by("pk").values_list("status", "officer_id", "department_id")) == before
+
+
+def test_due_today_lists_the_open_cases_whose_deadline_falls_before_midnight_in_seoul(
+    junho: Any, cases: dict[str, Case]
+) -> None:
+    now = timezone.now()  # Monday 10:00 in Seoul
+    Case.objects.filter(pk=cases["dangsan"].pk).update(deadline=now + timedelta(hours=8))  # 18:00 today
+    Case.objects.filter(pk=cases["question"].pk).update(
+        deadline=now + timedelta(hours=14, minutes=30)
+    )  # 00:30
+    Case.objects.filter(pk=cases["answered"].pk).update(deadline=now + timedelta(hours=2))
+    listed = numbers_in(signed_in(junho).get("/admin/voice/", {"due": "today"}), cases)
+    # Not tomorrow's 00:30, not the overdue one, not an answered one.
+    assert listed == {"dangsan"}
+
+
+def test_the_comms_team_opens_the_inbox_on_the_triage_queue(haneul: Any, cases: dict[str, Case]) -> None:
+    waiting = roads_case("어느 부서에 물어야 할지 모르겠어요")
+    Case.objects.filter(pk=waiting.pk).update(department=None, officer=None, status=Status.TRIAGE)
+    page = signed_in(haneul).get("/admin/voice/")
+    assert page.status_code == 200
+    assert waiting.number in page.text
+    assert numbers_in(page, cases) == set()
+    # Their own department's list is one choice away.
+    assert signed_in(haneul).get("/admin/voice/", {"department": "pr"}).status_code == 200
