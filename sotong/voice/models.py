@@ -148,6 +148,11 @@ class Case(models.Model):
     suggested_department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The department the resident chose to write to (the form opened from that department's page): routing
+    # sends the case there when no category decides; officers may still transfer it.
+    requested_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     routing_confidence = models.FloatField(null=True, blank=True)
     routing_top3 = models.JSONField(default=list, blank=True)
     urgent = models.BooleanField(_("긴급"), default=False)

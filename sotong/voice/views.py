@@ -49,6 +49,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     kind=data["kind"],
                     title=data["title"],
                     category=data["category"],
+                    department=form.for_department,
                     dong=data["dong"],
                     address_text=data["address_text"],
                     lat=data["lat"],

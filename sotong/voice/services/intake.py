@@ -21,7 +21,7 @@ from sotong.core.events import send_event_on_commit
 from sotong.core.i18n import text_language
 from sotong.core.queue import enqueue_on_commit
 from sotong.organisation.consumers import department_group
-from sotong.organisation.models import Dong
+from sotong.organisation.models import Department, Dong
 from sotong.voice.choices import Kind, LocationSource, Status
 from sotong.voice.deadlines import first_response_due
 from sotong.voice.models import Attachment, Case, CaseCounter, CaseEvent, CaseMessage, ServiceCategory
@@ -51,6 +51,7 @@ class Submission:
     kind: str | None = None
     title: str = ""
     category: ServiceCategory | None = None
+    department: Department | None = None  # the department the resident chose to write to
     dong: Dong | None = None
     address_text: str = ""
     lat: Decimal | None = None
@@ -141,6 +142,7 @@ def _store(s: Submission) -> Case:
         channel_user=s.channel_user[:200],
         kind=s.kind or (s.category.kind if s.category else Kind.REPORT),
         category=s.category,
+        requested_department=s.department,
         title=s.title.strip()[:200],
         text=text,
         language=text_language(text),

@@ -114,6 +114,21 @@ def _decide(case: Case) -> dict[str, Any]:
             "life_risk": rules.life_risk,
             "urgent_reasons": list(rules.reasons),
         }
+    requested = case.requested_department
+    if requested is not None and requested.is_active:
+        # The resident wrote to this department from its page: it answers (or transfers the case).
+        rules = routing_model.urgent.detect(case.text)
+        return {
+            "by": "resident",
+            "department": requested,
+            "suggested": requested,
+            "confidence": 1.0,
+            "top3": [[requested.code, 1.0]],
+            "kind": case.kind,
+            "urgent": rules.urgent,
+            "life_risk": rules.life_risk,
+            "urgent_reasons": list(rules.reasons),
+        }
     result = routing_model.route_text(f"{case.title}\n{case.text}".strip())
     prediction = result.prediction
     departments = {d.code: d for d in Department.objects.filter(code__in=[c for c, _ in prediction.top3])}

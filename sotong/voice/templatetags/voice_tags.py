@@ -7,7 +7,9 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
+from sotong.organisation.models import Department
 from sotong.voice.choices import Channel, Kind, Status
 from sotong.voice.routing import RECOMMENDED_THRESHOLD
 
@@ -44,6 +46,15 @@ def confidence_level(value: float | None) -> str:
     if value >= CONFIDENCE_MEDIUM:
         return _("보통")
     return _("낮음")
+
+
+@register.filter
+def department_name(code: str | None) -> str:
+    """A department's name for the code a case's history keeps; no department is the comms team's triage."""
+    if not code:
+        return _("통합접수(분류 대기)")
+    department = Department.objects.filter(code=code).only("name_ko").first()
+    return department.name_ko if department is not None else str(code)
 
 
 @register.filter
