@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 
 from sotong.safety.tests.nearby import facility, warm
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 URL = "/api/safety/facilities.json"
 
@@ -39,7 +40,7 @@ def test_it_lists_every_facility_with_what_the_device_needs_to_rank_them(
     document = response.json()
     assert document["format"] == 1
     assert document["data_version"] and document["timezone"] == "Asia/Seoul"
-    assert "2026-09-25" in document["holidays"]  # 추석
+    assert "2026-09-25" in document["holidays"]  # 추석, this year's at MONDAY_MORNING
     assert document["kinds"]["heat_shelter"] == {
         "ko": "무더위쉼터",
         "en": "Heat shelter",

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from sotong.voice.open311.keys import key_create
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 FUZZ = settings(
     max_examples=120,

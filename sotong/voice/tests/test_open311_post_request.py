@@ -14,8 +14,9 @@ from sotong.voice.choices import Channel, Status
 from sotong.voice.models import Case, Open311Key, ServiceCategory
 from sotong.voice.open311.keys import key_create, key_revoke
 from sotong.voice.services.routing import case_route
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 SEOUL = ZoneInfo("Asia/Seoul")
 FORM = "application/x-www-form-urlencoded; charset=utf-8"

@@ -14,8 +14,9 @@ from lxml import etree
 from sotong.voice.models import Case
 from sotong.voice.open311.keys import key_create, key_revoke
 from sotong.voice.tests.test_open311_post_request import FORM, errors_of, pothole
+from tests.clock import MONDAY_MORNING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.time_machine(MONDAY_MORNING)]
 
 BY_ADDRESS = "Too many requests from this address; try again in a few minutes."
 BY_KEY = "Too many requests with this api_key; try again in a few minutes."
