@@ -58,6 +58,18 @@ def department_name(code: str | None) -> str:
 
 
 @register.filter
+def place(case: Any) -> str:
+    """Where the case happened: the dong's name and the address the resident wrote, without the dong twice
+    when the address starts with it ("당산1동 주민센터 앞", not "당산1동 당산1동 주민센터 앞")."""
+    dong = case.dong.name if case.dong is not None else ""
+    address = (case.address_text or "").strip()
+    names = {n for n in (getattr(case.dong, "name_ko", ""), dong) if n}
+    if address and any(address.startswith(name) for name in names):
+        return address
+    return " ".join(part for part in (dong, address) if part)
+
+
+@register.filter
 def kind_label(code: str) -> str:
     return str(Kind(code).label) if code in Kind.values else code
 

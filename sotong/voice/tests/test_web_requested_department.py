@@ -66,3 +66,17 @@ def test_a_transfer_out_of_triage_names_both_sides_in_the_history(district: Any,
     page = client.get(f"/admin/voice/cases/{case.number}/").text
     assert "통합접수(분류 대기) → 공원녹지과 (공원 시설물)" in page
     assert "None →" not in page
+
+
+def test_a_place_that_starts_with_its_dong_names_the_dong_once(district: Any, haneul: Any) -> None:
+    from sotong.organisation.models import Dong
+    from sotong.voice.templatetags.voice_tags import place
+
+    case = send("", "주민센터 앞 보도블록이 깨졌어요.", address_text="당산1동 주민센터 앞")
+    Case.objects.filter(pk=case.pk).update(dong=Dong.objects.get(code="dangsan1"))
+    case.refresh_from_db()
+    assert place(case) == "당산1동 주민센터 앞"
+    case.address_text = "당산역 4번 출구"
+    assert place(case) == "당산1동 당산역 4번 출구"
+    case.address_text = ""
+    assert place(case) == "당산1동"
