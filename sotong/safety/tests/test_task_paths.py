@@ -4,11 +4,14 @@ to the same tasks."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.utils.module_loading import import_string
-from django_tasks import task_backends
 from django_tasks.base import Task
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_rq.backend import Job
+from redis import Redis
 
 from sotong.safety import tasks
 
@@ -31,16 +34,24 @@ def test_the_old_path_of_a_task_is_the_same_task(old_path: str) -> None:
     assert task.module_path == f"sotong.safety.tasks.{old_path.rsplit('.', 1)[1]}"
 
 
+def database_row(path: str) -> Task:
+    """What the database worker runs for a row (django-tasks-db)."""
+    row = DBTaskResult(
+        task_path=path, backend_name="default", queue_name="default", priority=0, run_after=get_date_max()
+    )
+    return row.task
+
+
+def rq_job(path: str) -> Task:
+    """What an RQ worker runs for a job (django-tasks-rq); the job is only built, nothing is sent."""
+    return Job.create(path, connection=Redis(host="127.0.0.1", port=1)).func
+
+
 @pytest.mark.django_db
-def test_a_row_queued_by_the_previous_release_is_run_by_the_worker() -> None:
-    result = tasks.remind_stale_layers.enqueue()
-    row = DBTaskResult.objects.get(pk=result.id)
+@pytest.mark.parametrize("stored", [database_row, rq_job])
+def test_a_task_queued_by_the_previous_release_is_found_and_runs(stored: Callable[[str], Task]) -> None:
     # What the previous release wrote: the task under the module it lived in then.
-    row.task_path = "sotong.safety.tasks_layers.remind_stale_layers"
-    row.save(update_fields=["task_path"])
+    task = stored("sotong.safety.tasks_layers.remind_stale_layers")
 
-    queued = DBTaskResult.objects.get(pk=result.id)
-    task = queued.task  # how the database worker finds what to run
-
+    assert task.module_path == "sotong.safety.tasks.remind_stale_layers"
     assert task.call() == 0  # no layer is due for review
-    assert isinstance(task_backends["default"], type(task.get_backend()))
