@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET
 
 from sotong.safety.models import ActionGuide
 
-# Bump when the precache list or the worker's logic changes, so that browsers take the new worker.
-SW_VERSION = "2"
+# Bump when the precache list or the worker's logic changes, or the pages' scripts and what the pages give
+# them change together (without hashed static names a worker keeps serving the old script), so that browsers
+# take the new worker.
+SW_VERSION = "3"
 
 
 @require_GET

@@ -54,7 +54,7 @@
     changed("household");
   }
   function fmt(text, values) {
-    return String(text).replace(/%\((\w+)\)s/g, function (_, name) {
+    return String(text === undefined ? "" : text).replace(/%\((\w+)\)s/g, function (_, name) {
       return values[name] === undefined ? "" : String(values[name]);
     });
   }
@@ -353,6 +353,9 @@
     if (moved) { store(PLACES_KEY, places); showPlaces(); changed("places"); }
   }
 
+  // One shelter or more (a page from before the plural forms has one string).
+  function found(n) { return Array.isArray(S.found) ? S.found[n === 1 ? 0 : 1] : S.found; }
+
   function render(places, hazard) {
     lastQuery = { places: places, hazard: hazard };
     results.textContent = "";
@@ -362,7 +365,7 @@
       var rows = nearest(place, hazard);
       var group = "place" + p;
       var heading = el("h3", { "class": "results-title", id: group + "-title", text:
-        rows.length ? fmt(S.found[rows.length === 1 ? 0 : 1], { place: placeName(place), hazard: hazardName, n: rows.length }) : fmt(S.none_found, { place: placeName(place) }) });
+        rows.length ? fmt(found(rows.length), { place: placeName(place), hazard: hazardName, n: rows.length }) : fmt(S.none_found, { place: placeName(place) }) });
       results.appendChild(heading);
       var note = centreNote(place);
       if (note) { results.appendChild(el("p", { "class": "hint results-note", text: note })); }
