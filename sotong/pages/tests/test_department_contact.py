@@ -76,10 +76,10 @@ def test_a_department_form_needs_one_of_its_categories(site_pages: Any) -> None:
     assert Case.objects.count() == 0
 
 
-def test_a_department_without_its_own_category_says_the_router_decides(site_pages: Any) -> None:
+def test_a_department_without_its_own_category_receives_the_case_itself(site_pages: Any) -> None:
     page = Client().get("/voice/", {"department": "welfare"}).content.decode()
     assert "복지정책과에 보내는 민원" in page
-    assert "보내 주신 내용을 보고 담당 부서를 정합니다." in page
+    assert "이 부서로 바로 접수됩니다." in page
 
 
 @pytest.mark.parametrize("code", ["no-such-department", "<script>", "x" * 200])

@@ -112,17 +112,21 @@ def normalise_header(name: str) -> str:
 
 def csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header and each data row as {header: value}, with the row's line number in the file."""
-    reader = csv.reader(io.StringIO(text))
+    # newline="": a carriage return inside the text reaches the csv module as the file's own line ending.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, dict[str, str]]] = []
     try:
         header = next(reader)
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            rows.append((reader.line_num, dict(zip(header, values, strict=False))))
     except StopIteration as exc:
         raise ImportFileError(_("파일이 비어 있습니다.")) from exc
-    rows: list[tuple[int, dict[str, str]]] = []
-    for values in reader:
-        if not any(value.strip() for value in values):
-            continue
-        line = reader.line_num
-        rows.append((line, dict(zip(header, values, strict=False))))
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("CSV로 읽을 수 없는 파일입니다(%(line)s번째 줄).") % {"line": reader.line_num}
+        ) from exc
     return header, rows
 
 

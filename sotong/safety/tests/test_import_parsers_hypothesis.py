@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,3 +70,11 @@ def test_times_are_either_valid_or_none(text: str) -> None:
     if value is not None:
         hour, minute = map(int, value.split(":"))
         assert 0 <= hour <= 24 and 0 <= minute <= 59
+
+
+@pytest.mark.parametrize("data", [b"\r\x00", b"\x00\r\n", b"a\rb\x00"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_bytes_the_csv_module_cannot_read_are_read_or_refused(data: bytes, fmt: str) -> None:
+    """Found by the test above: a carriage return then a NUL made the csv module raise instead of our
+    refusal."""
+    _check(data, fmt)
