@@ -88,3 +88,10 @@ def test_an_alert_in_force_shows_in_the_banner_and_in_the_safety_block(site_page
     page = Client().get("/en/").text
     assert "There is 1 alert in force now." in page
     assert page.count(f'href="/en/safety/alerts/{alert.pk}/"') == 2  # the banner and the block
+
+
+def test_residents_words_carry_their_language_on_a_page_in_another(site_pages: Any, junho: Any) -> None:
+    answered(junho, publish=True, text="보도블록이 깨졌어요.", answer="오늘 보수를 마쳤습니다.")
+    for path in ("/en/", "/en/voice/answered/"):
+        page = Client().get(path).text
+        assert 'lang="ko">보도블록이 깨졌어요.' in page, path

@@ -58,6 +58,13 @@ def department_name(code: str | None) -> str:
 
 
 @register.filter
+def content_lang(case: Any) -> str:
+    """The BCP 47 tag of the language a resident wrote in, for a lang attribute on their words (and the
+    answer written back in it) wherever a page in another language shows them (WCAG 3.1.2)."""
+    return {"ko": "ko", "en": "en", "zh": "zh-Hans"}.get(getattr(case, "language", "") or "ko", "ko")
+
+
+@register.filter
 def place(case: Any) -> str:
     """Where the case happened: the dong's name and the address the resident wrote, without the dong twice
     when the address starts with it ("당산1동 주민센터 앞", not "당산1동 당산1동 주민센터 앞")."""
