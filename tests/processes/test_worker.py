@@ -5,6 +5,7 @@ This test process enqueues with the same backend the worker reads, whatever shap
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from django_tasks import TaskResultStatus
 
 from sotong.core.tasks import scheduler_heartbeat
 
-from .conftest import Processes
+from .conftest import Processes, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,3 +55,27 @@ def test_the_rq_worker_runs_a_task_from_redis(processes: Processes, redis_env: d
         result.refresh()
         assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
         assert result.return_value
+
+
+@pytest.mark.redis
+def test_the_rq_worker_stops_its_command_listener_within_seconds(redis_url: str) -> None:
+    """RQ's command listener waited up to 60 s for a message, and stopping it waits for that wait: on a
+    loaded machine the listener read UNSUBSCRIBE's reply and began a fresh wait before the worker
+    stopped it, and `worker --burst` took a minute to exit. This sets up that order on purpose."""
+    import redis
+
+    from sotong.core.rq_worker import Worker
+
+    connection = redis.Redis.from_url(redis_url)
+    worker = Worker(["default"], connection=connection)
+    worker.subscribe()
+    try:
+        worker.pubsub.unsubscribe()
+        wait_until(lambda: not worker.pubsub.subscribed, timeout=10, message="the listener read the reply")
+        time.sleep(0.3)  # the listener is back in its wait
+        started = time.monotonic()
+        worker.unsubscribe()
+        assert time.monotonic() - started < 5
+        assert not worker.pubsub_thread.is_alive()
+    finally:
+        connection.close()

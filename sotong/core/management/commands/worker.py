@@ -31,15 +31,16 @@ class Command(BaseCommand):
             warm_up()
             announce_ready()
         if settings.REDIS_URL:
-            # Urgent first: RQ takes queues in the order given. SimpleWorker runs each job in this
-            # process instead of a fresh fork, so models loaded once (routing: ~1 s) stay loaded;
-            # a supervisor restarts a worker that dies (decision 0045).
+            # Urgent first: RQ takes queues in the order given. Our worker (a SimpleWorker) runs each
+            # job in this process instead of a fresh fork, so models loaded once (routing: ~1 s) stay
+            # loaded, and it stops within a second (sotong/core/rq_worker.py); a supervisor restarts a
+            # worker that dies (decision 0046).
             ordered = sorted(queues, key=lambda q: q != "urgent")
             call_command(
                 "rqworker",
                 *ordered,
                 job_class="django_tasks_rq.Job",
-                worker_class="rq.worker.SimpleWorker",
+                worker_class="sotong.core.rq_worker.Worker",
                 burst=options["burst"],
             )
         else:
