@@ -111,16 +111,16 @@ django_asgi_app = SyncStackASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 from sotong.core.events import relay_events  # noqa: E402
+from sotong.core.websockets import SameSiteOrigin  # noqa: E402
 from sotong.safety import fastpath  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameSiteOrigin(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from sotong.core.events import group_name
 from sotong.core.notifications import user_group
+from sotong.core.websockets import GuardedJsonConsumer
 from sotong.organisation.selectors import departments_for, spans_departments
 
 
@@ -21,14 +21,16 @@ ALL_STAFF_GROUP = "staff"
 TRIAGE_GROUP = "triage"
 
 
-class StaffEventsConsumer(AsyncJsonWebsocketConsumer):
+class StaffEventsConsumer(GuardedJsonConsumer):
     groups_joined: list[str]
 
+    def admits(self, scope: dict[str, Any]) -> bool:
+        # Signed-in, active staff only; anyone else gets HTTP 403 before the channel layer is touched.
+        user = scope.get("user")
+        return user is not None and user.is_authenticated and user.is_active
+
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_active:
-            await self.close(code=4401)
-            return
+        user = self.scope["user"]
         codes, spans = await self._scope(user)
         self.groups_joined = [
             ALL_STAFF_GROUP,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from typing import Any
 
 import pytest
@@ -141,3 +142,26 @@ def test_the_redis_layer_waits_for_redis_longer_than_its_blocking_receive(
     assert shell.wait(timeout=30) == 0, shell.output
     socket_timeout, receive_timeout = shell.wait_for(r"^timeouts (\S+) (\S+)$").groups()
     assert socket_timeout == "None" or float(socket_timeout) > float(receive_timeout), shell.output
+
+
+def test_refused_websockets_leave_nothing_behind_so_the_server_stops_at_once(
+    processes: Processes, redis_env: dict[str, str], junho: Any
+) -> None:
+    # A consumer refused in connect() had its channel-layer receive cancelled as it began, which on
+    # Redis never finished: the server then waited for it forever on SIGTERM (sotong/core/websockets.py).
+    server, port = processes.serve(env=redis_env, name="serve 3")
+    session = session_cookie(junho)
+
+    async def refused(**kwargs: Any) -> None:
+        async with staff_socket(port, **kwargs):
+            pass
+
+    for kwargs in ({}, {"session": session, "origin": "https://evil.example"}, {"session": "forged"}):
+        with pytest.raises(InvalidStatus) as refusal:
+            asyncio.run(refused(**kwargs))
+        assert refusal.value.response.status_code == 403
+    server.popen.terminate()
+    # uvicorn ends by re-raising the signal it caught, once it has shut down.
+    assert server.wait(timeout=10) in (0, -signal.SIGTERM), server.output
+    assert "Waiting for background tasks" not in server.output
+    assert "Finished server process" in server.output
