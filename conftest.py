@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,28 @@ def haneul(district: Any) -> Any:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def chromium_browser() -> Iterator[Any]:
+    """Chromium for one test module of an app's browser tests, stopped at its end (Playwright's loop must
+    not outlive it); tests/browser shares one for its whole folder instead (tests/browser/conftest.py)."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots(artifacts_dir: Path) -> Path:
+    folder = artifacts_dir / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def sqlite_test_db_copy(target: Path) -> bool:

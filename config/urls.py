@@ -30,6 +30,7 @@ urlpatterns = [
     path("open311/v2/", include("sotong.voice.open311.urls")),
     path("api/safety/", include("sotong.safety.api_urls")),
     path("cap/", include("sotong.safety.cap_urls")),
+    path("tv-ingest/", include("sotong.tv.ingest_urls")),
 ]
 
 if settings.DEBUG:
@@ -41,6 +42,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("voice/", include("sotong.voice.urls")),
     path("safety/", include("sotong.safety.urls")),
+    path("tv/", include("sotong.tv.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sotong.connectors",
     "sotong.voice",
     "sotong.safety",
+    "sotong.tv",
     "sotong.pages",
     "sotong.site",
     # Wagtail

@@ -50,3 +50,17 @@ SAFETY_REGION_ALIASES = env_list(
 SAFETY_NOTIFY_STATUSES = env_list("SAFETY_NOTIFY_STATUSES", default=["Actual"])
 # Places a resident may save for alerts.
 SAFETY_MAX_PLACES = 5
+
+# 소통TV (decision 0072). An encoder may go live this long before its broadcast's planned start and
+# still publish this long after its planned end; a live broadcast whose encoder is gone ends then.
+TV_PUBLISH_EARLY_MINUTES = env_int("TV_PUBLISH_EARLY_MINUTES", default=60)
+TV_PUBLISH_LATE_MINUTES = env_int("TV_PUBLISH_LATE_MINUTES", default=30)
+# The ingest front's callbacks (nginx-rtmp on_publish / on_publish_done) carry this secret in their
+# query string (?secret=…); empty turns the callbacks off. At least 32 characters.
+TV_INGEST_SECRET = os.environ.get("TV_INGEST_SECRET", "").strip()
+if TV_INGEST_SECRET and len(TV_INGEST_SECRET) < 32:
+    raise ImproperlyConfigured(
+        "TV_INGEST_SECRET must be at least 32 characters (or empty to turn ingest off)."
+    )
+# Where producers point their encoder (shown in the back office with the stream key).
+TV_RTMP_URL = os.environ.get("TV_RTMP_URL", "").strip() or "rtmp://127.0.0.1:1935/live"

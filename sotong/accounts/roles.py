@@ -20,12 +20,13 @@ class Role(models.TextChoices):
     SAFETY_OFFICE = "safety_office", _("안전총괄")
     CARE_WORKER = "care_worker", _("돌봄 담당자")
     EDITOR = "editor", _("홈페이지 편집자")
+    BROADCASTER = "broadcaster", _("소통TV 제작")
     ADMINISTRATOR = "administrator", _("시스템 관리자")
 
 
 # Roles whose holders work across all departments.
 SPANNING_ROLES = frozenset(
-    {Role.COMMS, Role.MAYORS_OFFICE, Role.SAFETY_OFFICE, Role.EDITOR, Role.ADMINISTRATOR}
+    {Role.COMMS, Role.MAYORS_OFFICE, Role.SAFETY_OFFICE, Role.EDITOR, Role.BROADCASTER, Role.ADMINISTRATOR}
 )
 
 # Django permissions (app_label.codename) each role's group holds. Department scoping is applied
@@ -42,6 +43,15 @@ _PAGES = [
 ]
 # The action guides (행동요령) residents read: the safety office keeps them.
 _ACTION_GUIDES = ["safety.add_actionguide", "safety.change_actionguide", "safety.view_actionguide"]
+# 소통TV: the shows, their broadcasts, and running a broadcast (stream keys, ending it).
+_TV = [
+    "tv.add_show",
+    "tv.change_show",
+    "tv.view_show",
+    "tv.add_broadcast",
+    "tv.change_broadcast",
+    "tv.view_broadcast",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OFFICER: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
     Role.DEPARTMENT_LEAD: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
@@ -62,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.CARE_WORKER: [*_BACK_OFFICE],
     Role.EDITOR: [*_BACK_OFFICE, *_PAGES],
+    Role.BROADCASTER: [*_BACK_OFFICE, *_TV],
     Role.ADMINISTRATOR: [
         *_BACK_OFFICE,
         *_ACTION_GUIDES,
@@ -91,6 +102,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.add_user",
         "accounts.change_user",
         "accounts.view_user",
+        *_TV,
+        "tv.delete_show",
+        "tv.delete_broadcast",
     ],
 }
 

@@ -28,6 +28,7 @@ NAMED_STAFF: list[tuple[str, str, str, str | None, str | None]] = [
     ("safety2", "문승인", Role.SAFETY_OFFICE, "safety", None),
     ("care", "한돌봄", Role.CARE_WORKER, "senior", None),
     ("editor", "윤편집", Role.EDITOR, "pr", None),
+    ("studio", "오방송", Role.BROADCASTER, "pr", None),
 ]
 
 _SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"

@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from wagtail.models import Page
 
 from sotong.core.blocks import blocks as registered_blocks
+from sotong.core.i18n import language_suffix
+from sotong.core.i18n import localised as localised_value
 
 register = template.Library()
 
@@ -22,6 +24,23 @@ LANG_TAGS = {"ko": "ko", "en": "en", "zh-hans": "zh-Hans"}
 def lang_tag(code: str | None = None) -> str:
     code = (code or get_language() or settings.LANGUAGE_CODE).lower()
     return LANG_TAGS.get(code, code)
+
+
+@register.simple_tag
+def localised(source: Any, field: str) -> str:
+    """``{% localised item "title" %}``: the field in the page's language, Korean when untranslated
+    (core.i18n.localised); ``{% localised item "description" as text %}`` keeps it."""
+    return localised_value(source, field)
+
+
+@register.simple_tag
+def localised_lang(source: Any, field: str) -> str:
+    """The BCP 47 tag of what ``{% localised source field %}`` shows: Korean when the page's language has no
+    translation (for a lang attribute, WCAG 3.1.2)."""
+    suffix = language_suffix()
+    if suffix != "ko" and not getattr(source, f"{field}_{suffix}", ""):
+        return "ko"
+    return lang_tag()
 
 
 @register.filter

@@ -1,0 +1,5 @@
+"""Back-office screens of 소통TV; each area registers its own in its admin module."""
+
+from __future__ import annotations
+
+from sotong.tv.admin import broadcasts  # noqa: F401
