@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/safety/", include("sotong.safety.api_urls")),
     path("cap/", include("sotong.safety.cap_urls")),
     path("tv-ingest/", include("sotong.tv.ingest_urls")),
+    path("tv/hls/", include("sotong.tv.media_urls")),
 ]
 
 if settings.DEBUG:

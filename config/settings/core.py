@@ -359,5 +359,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "apscheduler": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # pyrtmp warns of every RTMP command it has no parser for (releaseStream, FCPublish: harmless).
+        "pyrtmp": {"level": "ERROR"},
     },
 }

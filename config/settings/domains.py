@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_float, env_int, env_list
-from config.settings.core import SITE_URL
+from config.settings.core import DATA_DIR, SITE_URL
 
 # The resident voice: above this confidence the model's department gets the case directly; below it
 # the comms team's triage queue decides. Public intake is rate-limited per address (per 10 minutes).
@@ -64,3 +65,13 @@ if TV_INGEST_SECRET and len(TV_INGEST_SECRET) < 32:
     )
 # Where producers point their encoder (shown in the back office with the stream key).
 TV_RTMP_URL = os.environ.get("TV_RTMP_URL", "").strip() or "rtmp://127.0.0.1:1935/live"
+# The embedded ingest (`sotong tv`, decision 0073): where encoders connect, and where its ffmpeg writes HLS
+# (served at /tv/hls/; in the scaled shape nginx writes it and a web server or CDN serves it).
+TV_RTMP_HOST = os.environ.get("TV_RTMP_HOST", "").strip() or "127.0.0.1"
+TV_RTMP_PORT = env_int("TV_RTMP_PORT", default=1935)
+TV_HLS_DIR = Path(os.environ.get("TV_HLS_DIR") or DATA_DIR / "tv" / "hls")
+# Renditions as height:video-kbit/s, best first; and how many one-second segments a playlist lists.
+TV_RENDITIONS = os.environ.get("TV_RENDITIONS", "").strip() or "720:2500,360:800"
+TV_HLS_LIST_SIZE = env_int("TV_HLS_LIST_SIZE", default=10)
+# ffmpeg: the static build in the imageio-ffmpeg wheel unless this names another (e.g. /usr/bin/ffmpeg).
+FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "").strip()

@@ -14,9 +14,15 @@ from sotong.tv.choices import BroadcastState
 from sotong.tv.models import Broadcast, Show
 
 DATA = Path(__file__).parent / "data" / "demo_schedule.json"
+# The demo's test broadcast takes this key (a real broadcast's key is drawn at random and shown once).
+DEMO_KEY = "sotong-demo-tv-key-0123456789abcdef"
+TEST_TITLE = "소통TV 시험 방송 (데모)"
 HINTS = [
     "소통TV: {base}tv/  (schedule as iCalendar {base}tv/schedule.ics; the studio signs in as 'studio' "
     "and issues a broadcast's stream key under 소통TV 방송 → 방송 진행·송출 키)",
+    "Go live on 소통TV: in OBS set Server {rtmp} and Stream Key " + DEMO_KEY + ", or with ffmpeg: "
+    "ffmpeg -re -f lavfi -i testsrc=size=1280x720:rate=30 -f lavfi -i sine -c:v libx264 -preset veryfast "
+    "-c:a aac -f flv {rtmp}/" + DEMO_KEY + "  (watch at {base}tv/)",
 ]
 
 
@@ -47,5 +53,30 @@ def load_demo(*, stdout: Any) -> list[dict[str, str]]:
                 went_live_at=starts if ended else None,
                 ended_at=ends if ended else None,
             )
+    _test_broadcast(shows["news"])
     stdout.write(f"소통TV: {Show.objects.count()} shows, {Broadcast.objects.count()} broadcasts.")
     return [{"hint": hint} for hint in HINTS]
+
+
+def _test_broadcast(show: Show) -> None:
+    """A broadcast on the air from now for a day, which the demo's key opens: push to it at any time."""
+    from sotong.accounts.models import User
+    from sotong.tv.services.keys import stream_key_issue
+
+    now = timezone.now()
+    broadcast = Broadcast.objects.filter(title_ko=TEST_TITLE).first()
+    if broadcast is None or broadcast.state in (BroadcastState.ENDED, BroadcastState.CANCELLED):
+        broadcast = Broadcast.objects.create(
+            show=show,
+            title_ko=TEST_TITLE,
+            title_en="소통TV test broadcast (demo)",
+            title_zh="沟通TV测试直播（演示）",
+            description_ko="데모의 송출 키로 아무 때나 송출해 볼 수 있는 방송입니다.",
+            starts_at=now,
+            ends_at=now + timedelta(days=1),
+        )
+    elif broadcast.ends_at < now + timedelta(hours=12):
+        Broadcast.objects.filter(pk=broadcast.pk).update(ends_at=now + timedelta(days=1))
+    studio = User.objects.filter(username="studio").first() or User.objects.filter(is_superuser=True).first()
+    if studio is not None:
+        stream_key_issue(broadcast, by=studio, key=DEMO_KEY)

@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import smtplib
@@ -43,8 +44,8 @@ from .conftest import (
 # conftest.demo_seed prepares the demo's data folder in the background.
 HANGUL = re.compile(r"[가-힣]")
 STOP_WITHIN = 15.0
-CHILDREN = ("web", "worker", "scheduler", "mail")
-COMMANDS = {"web": b"serve", "worker": b"worker", "scheduler": b"scheduler", "mail": b"mailin"}
+CHILDREN = ("web", "worker", "scheduler", "mail", "tv")
+COMMANDS = {"web": b"serve", "worker": b"worker", "scheduler": b"scheduler", "mail": b"mailin", "tv": b"tv"}
 # The module's demo stops at the third crash of one process within ten minutes (the last test makes one).
 CRASH_LOOP = "3/600"
 DEMO_OPEN311_KEY = "sotong-demo-open311-key-0123456789abcdef"
@@ -135,7 +136,10 @@ def start_demo(processes: Processes, env: dict[str, str], seed: Path, data_dir: 
     shutil.copytree(seed, data_dir)
     port = demo_port()
     process = processes.start(
-        ["demo", "--port", str(port), *options], env={**env, "SOTONG_DATA_DIR": str(data_dir)}, name="demo"
+        ["demo", "--port", str(port), "--rtmp-port", str(free_port()), *options],
+        # Small 소통TV renditions: the test machine encodes them alongside everything else.
+        env={**env, "SOTONG_DATA_DIR": str(data_dir), "TV_RENDITIONS": "240:400,120:150"},
+        name="demo",
     )
     process.wait_for(rf"Sotong demo running at http://127\.0\.0\.1:{port}/", timeout=90)
     return Demo(process, port, data_dir)
@@ -196,7 +200,7 @@ def test_the_demo_serves_the_district_with_its_logs_in_files_and_the_terminal_qu
     assert status == 200, discovery[:500]
     assert f"http://127.0.0.1:{demo.port}/open311/v2" in discovery, discovery[:500]
 
-    # Four children, all ready: /readyz says so for each; the mail server answers SMTP on the web port + 25.
+    # Five children, all ready: /readyz says so for each; the mail server answers SMTP on the web port + 25.
     processes = demo.all_running()
     assert child_pids(demo.process.pid) == {processes[name]["pid"] for name in CHILDREN}
     status, body = wait_until(
@@ -214,12 +218,14 @@ def test_the_demo_serves_the_district_with_its_logs_in_files_and_the_terminal_qu
     assert "Uvicorn running on" in logs["web"].read_text()
     assert re.search(r"Scheduler demo:\S+ running \d+ periodic jobs", logs["scheduler"].read_text())
     assert "Sotong mail intake listening" in logs["mail"].read_text()
+    assert "ingest listening on rtmp://" in logs["tv"].read_text()
     terminal = output.output.split("Sotong demo running at", 1)[1]
     for routine in (
         "django_tasks",
         "Uvicorn running on",
         "periodic jobs",
         "mail intake listening",
+        "ingest listening",
         " INFO ",
         "INFO:",
     ):
@@ -232,6 +238,31 @@ def test_the_demo_serves_the_district_with_its_logs_in_files_and_the_terminal_qu
             "WHERE m.department_id = d.id AND m.role = 'department_lead')"
         ).fetchall()
     assert leaderless == []
+
+    # 소통TV: the printed ffmpeg command, pasted as a producer would, goes live on the demo's test broadcast.
+    line = output.wait_for(r"^\s*Go live on 소통TV: .*?or with ffmpeg: (ffmpeg .*?rtmp://\S+)\s")
+    command = line.group(1).replace("ffmpeg ", shlex.quote(tv_ffmpeg()) + " -loglevel error ", 1)
+    command = command.replace(" -f flv ", " -t 8 -f flv ")  # eight seconds of it
+    assert "rtmp://127.0.0.1:" in command
+    encoder = subprocess.Popen(["sh", "-c", command], stderr=subprocess.PIPE)
+    try:
+        with demo.db() as db:
+            (pk,) = db.execute(
+                "SELECT id FROM tv_broadcast WHERE title_ko = '소통TV 시험 방송 (데모)'"
+            ).fetchone()
+        wait_until(
+            lambda: http_get(url + f"tv/hls/b{pk}/index.m3u8")[0] == 200, timeout=40, message="the demo's HLS"
+        )
+        status, page = http_get(url + f"tv/{pk}/")
+        assert status == 200 and "생방송 중" in page and f"/tv/hls/b{pk}/index.m3u8" in page
+    finally:
+        assert encoder.wait(timeout=60) == 0, encoder.stderr.read() if encoder.stderr else ""
+
+
+def tv_ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
 def open311_request(demo: Demo, description: str) -> str:

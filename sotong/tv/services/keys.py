@@ -31,10 +31,11 @@ def key_digest(raw: str) -> str:
 
 
 @transaction.atomic
-def stream_key_issue(broadcast: Broadcast, *, by: User) -> str:
-    """A new stream key for the broadcast, returned this once; the one before stops working."""
+def stream_key_issue(broadcast: Broadcast, *, by: User, key: str | None = None) -> str:
+    """A new stream key for the broadcast, returned this once; the one before stops working. ``key`` gives
+    the key instead of drawing one (the demo's, printed in its banner)."""
     broadcast = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
-    raw = new_key()
+    raw = key or new_key()
     broadcast.stream_key_digest = key_digest(raw)
     broadcast.stream_key_hint = raw[-4:]
     broadcast.stream_key_issued_at = timezone.now()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from sotong.core.i18n import localised
 from sotong.tv.choices import BroadcastState
 from sotong.tv.selectors import calendar_broadcasts, public_broadcasts, schedule
+from sotong.tv.services.ingest import stream_name
 
 
 @require_GET
@@ -29,6 +30,7 @@ def broadcast(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "broadcast": found,
             "is_live": found.state == BroadcastState.LIVE,
+            "stream_name": stream_name(found),
             "up_next": schedule().upcoming[:3],
         },
     )

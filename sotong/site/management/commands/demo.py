@@ -62,13 +62,16 @@ def _use_demo_address(host: str, port: int) -> None:
 class Command(BaseCommand):
     help = (
         "Set up and run the demo district in the embedded shape: migrate, load the sample district and demo "
-        "accounts, then run web server, task worker, scheduler and mail intake together until Ctrl-C or SIGTERM, "
+        "accounts, then run web server, task worker, scheduler, mail intake and the 소통TV ingest together until Ctrl-C or SIGTERM, "
         "restarting any of them that crashes."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--rtmp-port", type=int, default=1935, help="Where encoders publish to 소통TV (default: 1935)."
+        )
         parser.add_argument("--setup-only", action="store_true", help="Load the demo data and exit.")
         parser.add_argument(
             "--crash-loop",
@@ -104,13 +107,18 @@ class Command(BaseCommand):
                 continue
             accounts.extend(module.load_demo(stdout=self.stdout) or [])
         if options["setup_only"]:
-            self._print_accounts(accounts)
+            self._print_accounts(accounts, rtmp_port=options["rtmp_port"])
             self._print_where(logs=False)
             return
-        self._run(options["host"], options["port"], accounts, crash_loop)
+        self._run(options["host"], options["port"], options["rtmp_port"], accounts, crash_loop)
 
     def _print_accounts(
-        self, accounts: list[dict[str, str]], *, port: int = 8000, host: str = "127.0.0.1"
+        self,
+        accounts: list[dict[str, str]],
+        *,
+        port: int = 8000,
+        host: str = "127.0.0.1",
+        rtmp_port: int = 1935,
     ) -> None:
         hints = [a["hint"] for a in accounts if "hint" in a]
         accounts = [a for a in accounts if "hint" not in a]
@@ -120,7 +128,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "  "
                     + hint.format(
-                        base=f"http://{host}:{port}/", mail_port=port + 25, sent_mail=settings.EMAIL_FILE_PATH
+                        base=f"http://{host}:{port}/",
+                        mail_port=port + 25,
+                        sent_mail=settings.EMAIL_FILE_PATH,
+                        rtmp=f"rtmp://{_url_host(_loopback(host))}:{rtmp_port}/live",
                     )
                 )
         if not accounts:
@@ -132,7 +143,9 @@ class Command(BaseCommand):
                 f"  {account['username']:<{width}}  password: {account['password']}  ({account['description']})"
             )
 
-    def _run(self, host: str, port: int, accounts: list[dict[str, str]], crash_loop: CrashLoop) -> None:
+    def _run(
+        self, host: str, port: int, rtmp_port: int, accounts: list[dict[str, str]], crash_loop: CrashLoop
+    ) -> None:
         base = [sys.executable, "-m", "sotong"]
         local = _loopback(host)
         url = f"http://{_url_host(local)}:{port}/"
@@ -148,11 +161,16 @@ class Command(BaseCommand):
             ChildSpec(
                 "mail", [*base, "mailin", "--port", str(port + 25)], probe=partial(_listens, local, port + 25)
             ),
+            ChildSpec(
+                "tv",
+                [*base, "tv", "--host", host, "--port", str(rtmp_port)],
+                probe=partial(_listens, local, rtmp_port),
+            ),
         ]
 
         def on_ready(child: Child) -> None:
             if child.name == "web":
-                self._announce(url, accounts, host=host, port=port)
+                self._announce(url, accounts, host=host, port=port, rtmp_port=rtmp_port)
 
         supervisor = Supervisor(
             specs,
@@ -174,9 +192,11 @@ class Command(BaseCommand):
         if exit_code:
             sys.exit(exit_code)
 
-    def _announce(self, url: str, accounts: list[dict[str, str]], *, host: str, port: int) -> None:
+    def _announce(
+        self, url: str, accounts: list[dict[str, str]], *, host: str, port: int, rtmp_port: int
+    ) -> None:
         self.stdout.write(f"\nSotong demo running at {url}  (Ctrl-C stops it)")
-        self._print_accounts(accounts, port=port, host=host)
+        self._print_accounts(accounts, port=port, host=host, rtmp_port=rtmp_port)
         self._print_where()
         self.stdout.flush()
 
@@ -184,7 +204,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         if logs:
             self.stdout.write(
-                f"Logs: {settings.DATA_DIR / 'log'}/ (web.log, worker.log, scheduler.log, mail.log, and demo.log "
+                f"Logs: {settings.DATA_DIR / 'log'}/ (web.log, worker.log, scheduler.log, mail.log, tv.log, and demo.log "
                 "for restarts); only warnings and errors are shown here."
             )
         settings_file = settings.DATA_DIR / demo_env.FILE_NAME

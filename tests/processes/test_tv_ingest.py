@@ -1,0 +1,144 @@
+"""`sotong tv`, the embedded 소통TV ingest, with ffmpeg as the studio's encoder: a wrong key is refused
+before any video, the right one is packaged as HLS (two renditions, EXT-X-PROGRAM-DATE-TIME), and what
+was pushed plays in Chromium on the broadcast's page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from .conftest import Processes, free_port, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Small renditions: the test machine encodes them alongside everything else.
+RENDITIONS = "240:400,120:150"
+
+
+def ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def push(url: str, *, seconds: int) -> subprocess.Popen[bytes]:
+    """What OBS sends: H.264 and AAC in FLV over RTMP, in real time."""
+    return subprocess.Popen(
+        [
+            ffmpeg(), "-hide_banner", "-loglevel", "error", "-re",
+            "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
+            "-f", "lavfi", "-i", "sine=frequency=440",
+            "-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
+            "-c:a", "aac", "-f", "flv", url,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def on_air(district: Any) -> tuple[Any, str]:
+    from conftest import _staff
+    from sotong.tv.models import Broadcast, Show
+    from sotong.tv.services.keys import stream_key_issue
+
+    studio = _staff("studio", "오방송", "broadcaster", "pr")
+    show = Show.objects.create(slug="health", title_ko="건강강좌")
+    now = timezone.now()
+    broadcast = Broadcast.objects.create(
+        show=show,
+        title_ko="겨울철 혈압 관리",
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(hours=1),
+    )
+    return broadcast, stream_key_issue(broadcast, by=studio)
+
+
+@pytest.fixture
+def ingest(processes: Processes, base_env: dict[str, str], tmp_path: Path) -> tuple[int, Path]:
+    port = free_port()
+    hls = tmp_path / "hls"
+    env = {**base_env, "TV_HLS_DIR": str(hls), "TV_RENDITIONS": RENDITIONS}
+    tv = processes.start(["tv", "--port", str(port)], env=env, name="tv")
+    tv.wait_for(r"ingest listening on rtmp://", timeout=30)
+    return port, hls
+
+
+def test_a_wrong_key_is_refused_and_the_right_one_becomes_hls(
+    on_air: tuple[Any, str], ingest: tuple[int, Path]
+) -> None:
+    broadcast, key = on_air
+    port, hls = ingest
+
+    wrong = push(f"rtmp://127.0.0.1:{port}/live/sotong-tv-not-the-key", seconds=3)
+    assert wrong.wait(timeout=30) != 0
+    assert not hls.exists() or not any(hls.iterdir())
+
+    right = push(f"rtmp://127.0.0.1:{port}/live/{key}", seconds=6)
+    folder = hls / f"b{broadcast.pk}"
+    wait_until(lambda: (folder / "240p" / "stream.m3u8").exists(), timeout=30, message="the first playlist")
+    broadcast.refresh_from_db()
+    assert broadcast.state == "live" and broadcast.publishing
+    assert right.wait(timeout=60) == 0, right.stderr.read() if right.stderr else ""
+
+    master = (folder / "index.m3u8").read_text()
+    assert "240p/stream.m3u8" in master and "120p/stream.m3u8" in master
+    assert "RESOLUTION=320x240" in master and "RESOLUTION=160x120" in master
+    wait_until(lambda: "#EXT-X-ENDLIST" in (folder / "240p" / "stream.m3u8").read_text(), timeout=20)
+    playlist = (folder / "240p" / "stream.m3u8").read_text()
+    stamps = re.findall(r"#EXT-X-PROGRAM-DATE-TIME:(\S+)", playlist)
+    assert len(stamps) >= 4
+    assert len(list((folder / "120p").glob("seg_*.ts"))) >= 4
+
+    wait_until(lambda: not type(broadcast).objects.get(pk=broadcast.pk).publishing, timeout=10)
+    outcomes = list(broadcast.ingest_attempts.order_by("pk").values_list("outcome", "ingest"))
+    assert outcomes == [("accepted", "embedded"), ("ended", "embedded")]
+    from sotong.tv.models import IngestAttempt
+
+    assert IngestAttempt.objects.filter(broadcast=None, outcome="unknown_key", ingest="embedded").count() == 1
+
+
+@pytest.mark.browser
+def test_what_the_encoder_pushes_plays_on_the_broadcasts_page(
+    on_air: tuple[Any, str],
+    ingest: tuple[int, Path],
+    live_server: Any,
+    site_pages: Any,
+    settings: Any,
+    chromium_browser: Any,
+    shots: Path,
+) -> None:
+    broadcast, key = on_air
+    port, hls = ingest
+    settings.TV_HLS_DIR = hls
+    encoder = push(f"rtmp://127.0.0.1:{port}/live/{key}", seconds=40)
+    try:
+        wait_until(
+            lambda: len(list((hls / f"b{broadcast.pk}" / "240p").glob("seg_*.ts"))) >= 3,
+            timeout=30,
+            message="three segments",
+        )
+        context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+        page = context.new_page()
+        page.goto(f"{live_server.url}/tv/{broadcast.pk}/")
+        video = page.locator("#tv-video")
+        page.wait_for_function("document.getElementById('tv-video').currentTime > 1", timeout=30_000)
+        first = video.evaluate("v => v.currentTime")
+        time.sleep(2)
+        later = video.evaluate("v => v.currentTime")
+        assert later > first + 1, (first, later)
+        assert video.evaluate("v => v.videoWidth") in (160, 320)
+        options = page.locator("#tv-quality option").all_inner_texts()
+        assert options == ["자동", "240p", "120p"]
+        page.screenshot(path=str(shots / "tv-player-ko.png"))
+        context.close()
+    finally:
+        encoder.kill()
+        encoder.wait()
