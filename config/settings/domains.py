@@ -63,6 +63,11 @@ if TV_INGEST_SECRET and len(TV_INGEST_SECRET) < 32:
     raise ImproperlyConfigured(
         "TV_INGEST_SECRET must be at least 32 characters (or empty to turn ingest off)."
     )
+# nginx-rtmp (the scaled shape): the application that packages HLS, to which an accepted stream is relayed
+# under its public name (rtmp://127.0.0.1:1935/hls → …/hls/b<id>), so the key never names a file.
+TV_NGINX_HLS_APP = os.environ.get("TV_NGINX_HLS_APP", "").strip() or "rtmp://127.0.0.1:1935/hls"
+if not TV_NGINX_HLS_APP.startswith("rtmp://"):
+    raise ImproperlyConfigured("TV_NGINX_HLS_APP must be an rtmp:// URL (nginx's HLS application).")
 # Where producers point their encoder (shown in the back office with the stream key).
 TV_RTMP_URL = os.environ.get("TV_RTMP_URL", "").strip() or "rtmp://127.0.0.1:1935/live"
 # The embedded ingest (`sotong tv`, decision 0073): where encoders connect, and where its ffmpeg writes HLS

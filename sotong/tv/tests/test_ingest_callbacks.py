@@ -41,7 +41,7 @@ def on_publish(client: Client, name: str, secret: str = SECRET) -> Any:
     return client.post(f"/tv-ingest/nginx/on-publish?secret={secret}", nginx_form("publish", name))
 
 
-def test_the_right_key_is_let_in_under_its_public_name(
+def test_the_right_key_is_relayed_under_its_public_name(
     ingest: None, make_broadcast: Any, studio: Any
 ) -> None:
     broadcast = make_broadcast()
@@ -49,8 +49,9 @@ def test_the_right_key_is_let_in_under_its_public_name(
 
     response = on_publish(Client(enforce_csrf_checks=True), raw)
 
+    # Relayed to nginx's HLS application under the public name: the key names no file.
     assert response.status_code == 302
-    assert response["Location"] == f"b{broadcast.pk}"
+    assert response["Location"] == f"rtmp://127.0.0.1:1935/hls/b{broadcast.pk}"
     broadcast.refresh_from_db()
     assert broadcast.state == BroadcastState.LIVE and broadcast.publishing
     assert broadcast.ingest_attempts.get().remote_addr == "198.51.100.7"

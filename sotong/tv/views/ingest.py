@@ -1,8 +1,11 @@
 """The ingest front's callbacks. nginx with the RTMP module (the scaled shape) asks before it takes a
 stream (``on_publish``) and tells when it ends (``on_publish_done``), each a form POST with the
 stream name (our stream key) in ``name`` and the encoder's address in ``addr``. A 2xx answer lets the
-stream in, 4xx drops the connection before any video is accepted, and a 3xx renames the stream to the
-``Location`` header: the key never reaches a playlist's address (nginx-rtmp's notify module).
+stream in and 4xx drops the connection before any video is accepted. An accepted stream is answered with
+a 3xx whose ``Location`` is an rtmp:// URL: nginx then relays it to its HLS application under the public
+name (``b<id>``), which writes the playlist and segments, so the key never names a file. (A plain name in
+``Location`` is logged as a rename by nginx-rtmp 1.2.2, yet its HLS still wrote files named after the key:
+tests/processes/test_tv_nginx.py.)
 """
 
 from __future__ import annotations
@@ -50,8 +53,10 @@ def on_publish(request: HttpRequest) -> HttpResponse:
     )
     if not decision.accepted:
         return _text(decision.outcome, 403)
-    response = _text(decision.stream_name, 302)
-    response["Location"] = decision.stream_name
+    # An rtmp:// Location makes nginx relay the stream to its HLS application under the public name.
+    location = f"{settings.TV_NGINX_HLS_APP.rstrip('/')}/{decision.stream_name}"
+    response = _text(location, 302)
+    response["Location"] = location
     return response
 
 
