@@ -242,7 +242,7 @@ def test_the_demo_serves_the_district_with_its_logs_in_files_and_the_terminal_qu
     # 소통TV: the printed ffmpeg command, pasted as a producer would, goes live on the demo's test broadcast.
     line = output.wait_for(r"^\s*Go live on 소통TV: .*?or with ffmpeg: (ffmpeg .*?rtmp://\S+)\s")
     command = line.group(1).replace("ffmpeg ", shlex.quote(tv_ffmpeg()) + " -loglevel error ", 1)
-    command = command.replace(" -f flv ", " -t 8 -f flv ")  # eight seconds of it
+    command = command.replace(" -f flv ", " -t 30 -f flv ")  # stopped once it is on the page
     assert "rtmp://127.0.0.1:" in command
     encoder = subprocess.Popen(["sh", "-c", command], stderr=subprocess.PIPE)
     try:
@@ -255,8 +255,10 @@ def test_the_demo_serves_the_district_with_its_logs_in_files_and_the_terminal_qu
         )
         status, page = http_get(url + f"tv/{pk}/")
         assert status == 200 and "생방송 중" in page and f"/tv/hls/b{pk}/index.m3u8" in page
+        assert encoder.poll() is None, encoder.stderr.read() if encoder.stderr else ""  # still streaming
     finally:
-        assert encoder.wait(timeout=60) == 0, encoder.stderr.read() if encoder.stderr else ""
+        encoder.kill()
+        encoder.wait()
 
 
 def tv_ffmpeg() -> str:

@@ -17,7 +17,7 @@ from pyrtmp.rtmp import RTMPProtocol, SimpleRTMPController
 from pyrtmp.session_manager import SessionManager
 
 from sotong.tv.ingest.packager import Packager
-from sotong.tv.services.ingest import publish_end, publish_start
+from sotong.tv.services.ingest import publish_end, publish_start, publishers_gone
 
 logger = logging.getLogger(__name__)
 INGEST = "embedded"
@@ -89,8 +89,12 @@ class IngestController(SimpleRTMPController):
 
 
 async def serve(host: str, port: int, hls_root: Path, *, ready: Any = None) -> None:
-    """Serve until cancelled."""
+    """Serve until cancelled. What an earlier run of this ingest left marked as connected (it was killed) is
+    released first, and what this one has connected when it stops is released last."""
     hls_root.mkdir(parents=True, exist_ok=True)
+    released = await sync_to_async(publishers_gone)(ingest=INGEST)
+    if released:
+        logger.warning("Released %d broadcast(s) left connected by an earlier run of the ingest", released)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: RTMPProtocol(controller=IngestController(hls_root)), host=host, port=port
@@ -100,4 +104,8 @@ async def serve(host: str, port: int, hls_root: Path, *, ready: Any = None) -> N
         logger.info("RTMP ingest on rtmp://%s:%s/live", host, port)
         if ready is not None:
             ready()
-        await server.serve_forever()
+        try:
+            await server.serve_forever()
+        finally:
+            # Stopped (SIGTERM, Ctrl-C): the encoders' connections end with this process.
+            await asyncio.shield(sync_to_async(publishers_gone)(ingest=INGEST))

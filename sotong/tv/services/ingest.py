@@ -101,3 +101,20 @@ def publish_end(raw_key: str, *, remote_addr: str | None = None, ingest: str = "
         broadcast=broadcast, outcome=IngestOutcome.ENDED, remote_addr=remote_addr or None, ingest=ingest
     )
     return Decision(IngestOutcome.ENDED, broadcast)
+
+
+@transaction.atomic
+def publishers_gone(*, ingest: str) -> int:
+    """The ingest ``ingest`` (re)started or stopped: no encoder is connected to it any more. Its broadcasts
+    that still say one is (it was killed before it could report their end) stop saying so, so that their
+    encoders may reconnect; each gets its end recorded."""
+    gone = 0
+    for broadcast in Broadcast.objects.select_for_update().filter(publishing=True):
+        last = broadcast.ingest_attempts.order_by("-pk").first()
+        if last is None or last.ingest != ingest:
+            continue
+        broadcast.publishing = False
+        broadcast.save(update_fields=["publishing", "updated_at"])
+        IngestAttempt.objects.create(broadcast=broadcast, outcome=IngestOutcome.ENDED, ingest=ingest)
+        gone += 1
+    return gone

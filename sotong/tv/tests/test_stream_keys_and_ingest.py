@@ -159,3 +159,19 @@ def test_the_scheduler_runs_the_overrun_sweep_every_five_minutes(
     assert job.task.call(**job.kwargs) == 1  # what a worker runs when the scheduler enqueues it
     broadcast.refresh_from_db()
     assert broadcast.state == BroadcastState.ENDED
+
+
+def test_a_restarted_ingest_releases_what_it_left_connected(make_broadcast: Any, studio: Any) -> None:
+    from sotong.tv.services.ingest import publishers_gone
+
+    mine = make_broadcast(starts_in=-5)
+    nginxs = make_broadcast(starts_in=-5)
+    mine_key, nginx_key = stream_key_issue(mine, by=studio), stream_key_issue(nginxs, by=studio)
+    assert publish_start(mine_key, ingest="embedded").accepted
+    assert publish_start(nginx_key, ingest="nginx").accepted
+    # The embedded ingest was killed with its encoder connected; on its restart:
+    assert publish_start(mine_key, ingest="embedded").outcome == IngestOutcome.ALREADY_LIVE
+    assert publishers_gone(ingest="embedded") == 1
+    assert publish_start(mine_key, ingest="embedded").accepted
+    nginxs.refresh_from_db()
+    assert nginxs.publishing  # another ingest's stream is not this one's to release
