@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from sotong.accounts.models import staff_member
+from sotong.tv.choices import BroadcastState
 from sotong.tv.models import Broadcast, Show
 from sotong.tv.services import broadcasts as broadcast_services
 from sotong.tv.services import keys as key_services
@@ -83,6 +85,27 @@ def _producer(request: HttpRequest) -> Any:
     return user
 
 
+def index(request: HttpRequest) -> HttpResponse:
+    """The broadcasts a producer runs: live now, coming up, and the last ones, each to its control page."""
+    _producer(request)
+    rows = Broadcast.objects.select_related("show")
+    return TemplateResponse(
+        request,
+        "tv/admin/index.html",
+        {
+            "page_title": _("방송 진행"),
+            "header_icon": "media",
+            "live": list(rows.filter(state=BroadcastState.LIVE).order_by("starts_at")),
+            "upcoming": list(rows.filter(state=BroadcastState.SCHEDULED).order_by("starts_at")[:30]),
+            "recent": list(
+                rows.filter(state__in=[BroadcastState.ENDED, BroadcastState.CANCELLED]).order_by(
+                    "-starts_at"
+                )[:10]
+            ),
+        },
+    )
+
+
 def control(request: HttpRequest, pk: int, *, new_key: str = "") -> HttpResponse:
     _producer(request)
     broadcast = get_object_or_404(Broadcast.objects.select_related("show", "stream_key_issued_by"), pk=pk)
@@ -132,6 +155,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 app_name = "tv_admin"
 urlpatterns = [
+    path("", index, name="index"),
     path("<int:pk>/", control, name="control"),
     path("<int:pk>/act/", act, name="act"),
 ]
@@ -151,3 +175,13 @@ def control_button(snippet: Any, user: Any, next_url: str | None = None) -> Any:
             icon_name="media",
             priority=5,
         )
+
+
+class RunMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm(PERMISSION))
+
+
+@hooks.register("register_admin_menu_item")
+def register_run_menu_item() -> MenuItem:
+    return RunMenuItem(gettext_lazy("방송 진행"), reverse("tv_admin:index"), icon_name="media", order=189)

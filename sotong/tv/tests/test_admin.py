@@ -76,3 +76,22 @@ def test_the_broadcast_list_links_each_to_its_control_page(make_broadcast: Any, 
     broadcast = make_broadcast()
     html = signed_in(studio).get("/admin/snippets/tv/broadcast/").content.decode()
     assert f"/admin/tv/broadcasts/{broadcast.pk}/" in html
+
+
+def test_the_studio_finds_each_broadcast_to_run_from_the_menu(
+    make_broadcast: Any, studio: Any, junho: Any
+) -> None:
+    live = make_broadcast(title="지금 하는 강좌", starts_in=-5, state=BroadcastState.LIVE)
+    planned = make_broadcast(title="다음 주 강좌", starts_in=60 * 24 * 7)
+    client = signed_in(studio)
+    html = client.get("/admin/tv/broadcasts/").content.decode()
+    assert (
+        html.index("지금 생방송")
+        < html.index("지금 하는 강좌")
+        < html.index("방송 예정")
+        < html.index("다음 주 강좌")
+    )
+    assert f"/admin/tv/broadcasts/{live.pk}/" in html and f"/admin/tv/broadcasts/{planned.pk}/" in html
+    # The sidebar is drawn from JSON in the page: the menu item's address is there.
+    assert '"/admin/tv/broadcasts/"' in client.get("/admin/").content.decode()
+    assert '"/admin/tv/broadcasts/"' not in signed_in(junho).get("/admin/").content.decode()

@@ -175,7 +175,12 @@ class Command(BaseCommand):
         supervisor = Supervisor(
             specs,
             data_dir=settings.DATA_DIR,
-            env={**os.environ, **_demo_webpush()},
+            env={
+                **os.environ,
+                **_demo_webpush(),
+                # Where the back office tells producers to point their encoder: this demo's ingest.
+                "TV_RTMP_URL": os.environ.get("TV_RTMP_URL") or f"rtmp://{_url_host(local)}:{rtmp_port}/live",
+            },
             crash_loop=crash_loop,
             terminal=self.stderr.write,
             on_ready=on_ready,
