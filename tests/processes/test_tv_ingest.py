@@ -6,6 +6,7 @@ is the costly part on a test machine."""
 from __future__ import annotations
 
 import re
+import signal
 import subprocess
 import time
 from datetime import timedelta
@@ -130,3 +131,34 @@ def test_a_wrong_key_is_refused_and_the_right_one_plays_on_the_broadcasts_page(
     wait_until(lambda: not type(broadcast).objects.get(pk=broadcast.pk).publishing, timeout=10)
     outcomes = list(broadcast.ingest_attempts.order_by("pk").values_list("outcome", "ingest"))
     assert outcomes == [("accepted", "embedded"), ("ended", "embedded")]
+
+
+def test_an_ingest_killed_mid_broadcast_takes_the_encoder_back_when_restarted(
+    on_air: tuple[Any, str], processes: Processes, base_env: dict[str, str], tmp_path: Path
+) -> None:
+    broadcast, key = on_air
+    port = free_port()
+    env = {**base_env, "TV_HLS_DIR": str(tmp_path / "hls"), "TV_RENDITIONS": "120:150"}
+    first = processes.start(["tv", "--port", str(port)], env=env, name="tv")
+    first.wait_for(r"ingest listening on rtmp://", timeout=30)
+    encoder = push(f"rtmp://127.0.0.1:{port}/live/{key}", seconds=30)
+    try:
+        wait_until(
+            lambda: type(broadcast).objects.get(pk=broadcast.pk).publishing, timeout=30, message="live"
+        )
+        first.signal(signal.SIGKILL)  # no chance to report the end
+        first.wait(timeout=10)
+        encoder.wait(timeout=30)
+    finally:
+        if encoder.poll() is None:
+            encoder.kill()
+    broadcast.refresh_from_db()
+    assert broadcast.publishing  # what the killed ingest left behind
+
+    second = processes.start(["tv", "--port", str(port)], env=env, name="tv again")
+    second.wait_for(r"ingest listening on rtmp://", timeout=30)
+    assert "Released 1 broadcast(s) left connected" in second.output
+    again = push(f"rtmp://127.0.0.1:{port}/live/{key}", seconds=3)
+    assert again.wait(timeout=30) == 0
+    outcomes = list(broadcast.ingest_attempts.order_by("pk").values_list("outcome", flat=True))
+    assert outcomes[:3] == ["accepted", "ended", "accepted"]
