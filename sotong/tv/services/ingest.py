@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sotong.core.ratelimit import Limit, hit
 from sotong.tv.choices import BroadcastState, IngestOutcome
 from sotong.tv.models import Broadcast, IngestAttempt
 from sotong.tv.services.keys import KEY_MAX_LENGTH, key_digest
@@ -46,6 +47,9 @@ def publish_window() -> tuple[timedelta, timedelta]:
     )
 
 
+# Refusals recorded per encoder address: past this, a flood of attempts (a scanner on the RTMP port) is
+# refused without a row each, so it cannot fill the database.
+RECORDED_REFUSALS = Limit("tv-ingest-refusals", count=20, seconds=600)
 STREAM_NAME = re.compile(r"b([0-9]{1,12})")
 
 
@@ -78,9 +82,10 @@ def publish_start(raw_key: str, *, remote_addr: str | None = None, ingest: str =
         broadcast.state = BroadcastState.LIVE
         broadcast.went_live_at = broadcast.went_live_at or now
         broadcast.save(update_fields=["publishing", "state", "went_live_at", "updated_at"])
-    IngestAttempt.objects.create(
-        broadcast=broadcast, outcome=outcome, remote_addr=remote_addr or None, ingest=ingest
-    )
+    if outcome == IngestOutcome.ACCEPTED or hit(RECORDED_REFUSALS, remote_addr or "unknown"):
+        IngestAttempt.objects.create(
+            broadcast=broadcast, outcome=outcome, remote_addr=remote_addr or None, ingest=ingest
+        )
     return Decision(outcome, broadcast if outcome == IngestOutcome.ACCEPTED else None)
 
 

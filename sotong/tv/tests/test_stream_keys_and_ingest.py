@@ -175,3 +175,18 @@ def test_a_restarted_ingest_releases_what_it_left_connected(make_broadcast: Any,
     assert publish_start(mine_key, ingest="embedded").accepted
     nginxs.refresh_from_db()
     assert nginxs.publishing  # another ingest's stream is not this one's to release
+
+
+def test_a_flood_of_wrong_keys_from_one_address_is_refused_without_filling_the_database(
+    make_broadcast: Any, studio: Any
+) -> None:
+    raw = stream_key_issue(make_broadcast(), by=studio)
+    for attempt in range(100):
+        assert (
+            publish_start(f"sotong-tv-guess-{attempt}", remote_addr="203.0.113.66").outcome == "unknown_key"
+        )
+    assert IngestAttempt.objects.filter(remote_addr="203.0.113.66").count() == 20
+    # Another address is recorded, and the right key still goes live from the flooded one.
+    publish_start("sotong-tv-guess", remote_addr="198.51.100.1")
+    assert IngestAttempt.objects.filter(remote_addr="198.51.100.1").count() == 1
+    assert publish_start(raw, remote_addr="203.0.113.66").accepted
