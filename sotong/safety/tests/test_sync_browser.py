@@ -35,7 +35,9 @@ def devices(chromium_browser: Any) -> Iterator[tuple[Any, Any]]:
     phone = chromium_browser.new_context(viewport={"width": 390, "height": 844}, locale="ko-KR")
     laptop = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
     for context in (phone, laptop):
-        context.set_default_timeout(15_000)
+        # Generous: in CI this runs beside the other shape's pass and its browsers on two cores, where a
+        # sign-in round trip once took longer than 15 s.
+        context.set_default_timeout(30_000)
     yield phone, laptop
     phone.close()
     laptop.close()
