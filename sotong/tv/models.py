@@ -7,7 +7,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from sotong.tv.choices import BroadcastState, IngestOutcome
+from sotong.tv.choices import (
+    BroadcastState,
+    ChatMode,
+    ChatSource,
+    ChatState,
+    DeskState,
+    ExternalChatState,
+    HoldReason,
+    IngestOutcome,
+    PollState,
+    RecordingState,
+)
 
 
 class Show(models.Model):
@@ -69,6 +80,10 @@ class Broadcast(models.Model):
         verbose_name=_("송출 키 발급자"),
     )
     stream_key_revoked_at = models.DateTimeField(_("송출 키 폐기"), null=True, blank=True, editable=False)
+    chat_mode = models.CharField(_("채팅"), max_length=8, choices=ChatMode.choices, default=ChatMode.OPEN)
+    chat_slow_seconds = models.PositiveSmallIntegerField(
+        _("느린 채팅 (초)"), default=5, help_text=_("한 사람이 이 시간 안에 다시 쓸 수 없습니다. 0이면 제한 없음.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,3 +122,211 @@ class IngestAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.outcome}"
+
+
+class ChatMessage(models.Model):
+    """One line of the broadcast's chat, from the site or from the broadcast on YouTube or Facebook.
+
+    Stored before anything else (idempotently on the source's own id), moderated before it is shown:
+    ``body`` holds the text with personal data masked; a line with a link or profanity waits for a
+    moderator. Questions go to the studio's desk (``desk_state``)."""
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="chat_messages")
+    source = models.CharField(max_length=10, choices=ChatSource.choices, default=ChatSource.SITE)
+    external_id = models.CharField(max_length=200, blank=True, default="")
+    author = models.CharField(_("이름"), max_length=40)
+    # Who on the source: a YouTube channel id or Facebook user id; for the site, the device's digest.
+    author_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    body = models.CharField(_("내용"), max_length=500)
+    state = models.CharField(max_length=8, choices=ChatState.choices, default=ChatState.VISIBLE)
+    held_reason = models.CharField(max_length=10, choices=HoldReason.choices, blank=True, default="")
+    posted_at = models.DateTimeField(_("쓴 시각"), db_index=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    address_digest = models.CharField(max_length=64, blank=True, default="")
+    pinned = models.BooleanField(_("고정"), default=False)
+    is_question = models.BooleanField(_("질문"), default=False)
+    desk_state = models.CharField(max_length=10, choices=DeskState.choices, blank=True, default="")
+    desk_changed_at = models.DateTimeField(null=True, blank=True)
+    upvotes = models.PositiveIntegerField(_("공감"), default=0)
+    case_reference = models.CharField(_("민원 번호"), max_length=40, blank=True, default="")
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["posted_at", "pk"]
+        verbose_name = _("채팅")
+        verbose_name_plural = _("채팅")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broadcast", "source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="tv_chat_once_per_source_id",
+            )
+        ]
+        indexes = [models.Index(fields=["broadcast", "state", "posted_at"], name="tv_chat_shown")]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+class ChatVote(models.Model):
+    """A viewer's 공감 for a question, once per device."""
+
+    message = models.ForeignKey(ChatMessage, on_delete=models.CASCADE, related_name="votes")
+    device_digest = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "device_digest"], name="tv_one_vote_per_device")
+        ]
+
+
+class ChatBan(models.Model):
+    """A viewer kept out of the chat: by device and address (site), or by author key (YouTube, Facebook),
+    so a new nickname does not bring them back. Without a broadcast it holds for every broadcast."""
+
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, null=True, blank=True, related_name="chat_bans"
+    )
+    source = models.CharField(max_length=10, choices=ChatSource.choices, default=ChatSource.SITE)
+    author_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    address_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    author = models.CharField(_("이름"), max_length=40, blank=True, default="")
+    reason = models.CharField(_("사유"), max_length=200, blank=True, default="")
+    message = models.ForeignKey(ChatMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    until = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+
+class ExternalChat(models.Model):
+    """The same broadcast on YouTube or Facebook, whose comments the chat carries: the platform's id of
+    the live chat (YouTube liveChatId) or live video (Facebook), where reading stopped, and the quota spent."""
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="external_chats")
+    platform = models.CharField(max_length=10, choices=ChatSource.choices)
+    target_id = models.CharField(_("라이브 채팅 ID"), max_length=200)
+    state = models.CharField(max_length=8, choices=ExternalChatState.choices, default=ExternalChatState.IDLE)
+    page_token = models.CharField(max_length=500, blank=True, default="")
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    last_received_at = models.DateTimeField(null=True, blank=True)
+    messages_received = models.PositiveIntegerField(default=0)
+    quota_day = models.DateField(null=True, blank=True)
+    quota_used = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "platform"], name="tv_one_external_chat_per_platform")
+        ]
+
+
+class CaptionCue(models.Model):
+    """A line of live captions as the captioner sent it; shown from ``at`` until the next line (or a few
+    seconds), and kept for the recording's WebVTT track."""
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="caption_cues")
+    at = models.DateTimeField(db_index=True)
+    text = models.CharField(_("자막"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Marker(models.Model):
+    """A producer's chapter mark ("2부: 질의응답") at a moment of the broadcast."""
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="markers")
+    at = models.DateTimeField()
+    title = models.CharField(_("장 제목"), max_length=120)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Poll(models.Model):
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(_("질문"), max_length=200)
+    state = models.CharField(max_length=8, choices=PollState.choices, default=PollState.DRAFT)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("보기"), max_length=80)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    votes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+
+class PollVote(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="ballots")
+    device_digest = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "device_digest"], name="tv_one_ballot_per_device")]
+
+
+class Recording(models.Model):
+    """What was on air, kept: parts written while the encoder was connected, then (after the end) the
+    video on demand with chapters, captions and the chat replay."""
+
+    broadcast = models.OneToOneField(Broadcast, on_delete=models.CASCADE, related_name="recording")
+    state = models.CharField(max_length=10, choices=RecordingState.choices, default=RecordingState.RECORDING)
+    duration_seconds = models.FloatField(default=0)
+    size_bytes = models.BigIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True, default="")
+    started_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("다시보기")
+        verbose_name_plural = _("다시보기")
+
+    def __str__(self) -> str:
+        return str(self.broadcast)
+
+
+class ViewerTally(models.Model):
+    """How many viewers one web process holds for a broadcast, refreshed every few seconds; the sum of the
+    fresh rows is the broadcast's viewer count across processes."""
+
+    process = models.CharField(max_length=64)
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="+")
+    viewers = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["process", "broadcast"], name="tv_one_tally_per_process")]

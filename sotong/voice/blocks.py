@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from sotong.core.blocks import Block
-from sotong.voice.masking import mask_text
+from sotong.core.masking import mask_text
 from sotong.voice.models import CaseMessage
 from sotong.voice.selectors import published_answers
 

@@ -16,7 +16,7 @@ from sotong.organisation.models import Department, Dong
 from sotong.voice import selectors, statistics
 from sotong.voice.choices import Channel, Kind, Status
 from sotong.voice.forms import CaseForm, TrackLookupForm
-from sotong.voice.masking import mask_text
+from sotong.core.masking import mask_text
 from sotong.voice.models import Attachment, Case, CaseMessage
 from sotong.voice.services.intake import Submission, case_receive, normalise_phone
 

@@ -32,6 +32,7 @@ def broadcast(request: HttpRequest, pk: int) -> HttpResponse:
             "is_live": found.state == BroadcastState.LIVE,
             "stream_name": stream_name(found),
             "up_next": schedule().upcoming[:3],
+            "recording_ready": False,  # the recordings part sets this from its selector
         },
     )
 

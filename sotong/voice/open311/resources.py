@@ -15,7 +15,7 @@ from django.conf import settings
 from sotong.core.i18n import localised
 from sotong.core.workdays import SEOUL
 from sotong.voice.choices import Status
-from sotong.voice.masking import mask_text
+from sotong.core.masking import mask_text
 from sotong.voice.models import Case, ServiceCategory
 from sotong.voice.open311.selectors import Update, is_closed
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sotong.organisation.selectors import case_departments_for
 from sotong.voice.choices import Status
-from sotong.voice.masking import mask_text
+from sotong.core.masking import mask_text
 from sotong.voice.models import Case, CaseMessage, ServiceCategory
 from sotong.voice.routing.text import EN_STOP
 from sotong.voice.selectors.cases import can_handle_case
