@@ -11,6 +11,7 @@ any consumer: the ASGI messages of a refused handshake and nothing else.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from typing import Any
 from urllib.parse import urlparse
 
@@ -50,13 +51,16 @@ class SameSiteOrigin(OriginValidator):
 
 class GuardedJsonConsumer(AsyncJsonWebsocketConsumer):
     """A JSON websocket consumer that decides on the handshake alone, before it joins the channel layer,
-    whether to let a connection in (``admits``)."""
+    whether to let a connection in (``admits``, plain or async: an async one may look in the database)."""
 
-    def admits(self, scope: dict[str, Any]) -> bool:
+    def admits(self, scope: dict[str, Any]) -> Any:
         return True
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if not self.admits(scope):
+        allowed = self.admits(scope)
+        if inspect.isawaitable(allowed):
+            allowed = await allowed
+        if not allowed:
             await refuse(receive, send)
             return
         await super().__call__(scope, receive, send)

@@ -25,8 +25,11 @@ from sotong.tv.choices import BroadcastState, ChatMode, ChatSource, ChatState, D
 from sotong.tv.models import Broadcast, ChatBan, ChatMessage, ChatVote
 from sotong.tv.moderation import has_link, is_profane
 
+DEVICE_COOKIE = "sotong_tv_device"
 MAX_BODY = 300
 MAX_NAME = 20
+# Names only the studio speaks under: a viewer cannot pass for it.
+RESERVED_NAMES = ("소통TV", "스튜디오", "운영자", "관리자", "구청장", "구청")
 
 
 def viewers_group(broadcast_id: int) -> str:
@@ -78,7 +81,7 @@ def check_site_line(author: str, body: str) -> tuple[str, str]:
         raise ChatRefused("name", _("대화명을 입력해 주세요."))
     if len(name) > MAX_NAME:
         raise ChatRefused("name", _("대화명은 %(count)d자까지 쓸 수 있습니다.") % {"count": MAX_NAME})
-    if is_profane(name) or has_link(name):
+    if is_profane(name) or has_link(name) or any(word in name.replace(" ", "") for word in RESERVED_NAMES):
         raise ChatRefused("name", _("이 대화명은 쓸 수 없습니다. 다른 대화명을 입력해 주세요."))
     if not text:
         raise ChatRefused("empty", _("보낼 내용을 입력해 주세요."))
@@ -125,6 +128,7 @@ def public(message: ChatMessage) -> dict[str, Any]:
         "pinned": message.pinned,
         "question": message.is_question,
         "upvotes": message.upvotes,
+        "studio": message.source == ChatSource.SITE and not message.author_key,
     }
 
 
@@ -200,9 +204,12 @@ def chat_receive(incoming: Incoming) -> tuple[ChatMessage, bool]:
 
 def _announce(message: ChatMessage) -> None:
     if message.state == ChatState.VISIBLE:
-        send_event_on_commit(viewers_group(message.broadcast_id), {"type": "chat", "message": public(message)})
+        send_event_on_commit(
+            viewers_group(message.broadcast_id), {"type": "chat", "message": public(message)}
+        )
     send_event_on_commit(
-        moderators_group(message.broadcast_id), {"type": "chat.moderation", "message": for_moderators(message)}
+        moderators_group(message.broadcast_id),
+        {"type": "chat.moderation", "message": for_moderators(message)},
     )
 
 
@@ -211,7 +218,8 @@ def _moderated(message: ChatMessage, by: Any, action: str, **detail: Any) -> Non
     message.moderated_at = timezone.now()
     audit_record(action=f"tv.chat.{action}", actor=by, target=message, detail=detail)
     send_event_on_commit(
-        moderators_group(message.broadcast_id), {"type": "chat.moderation", "message": for_moderators(message)}
+        moderators_group(message.broadcast_id),
+        {"type": "chat.moderation", "message": for_moderators(message)},
     )
 
 
@@ -249,9 +257,9 @@ def chat_pin(*, message: ChatMessage, by: Any, pinned: bool = True) -> ChatMessa
     if message.state != ChatState.VISIBLE:
         raise ChatRefused("not_visible", _("게시된 채팅만 고정할 수 있습니다."))
     if pinned:
-        ChatMessage.objects.filter(broadcast_id=message.broadcast_id, pinned=True).exclude(pk=message.pk).update(
-            pinned=False
-        )
+        ChatMessage.objects.filter(broadcast_id=message.broadcast_id, pinned=True).exclude(
+            pk=message.pk
+        ).update(pinned=False)
     message.pinned = pinned
     _moderated(message, by, "pin" if pinned else "unpin")
     message.save(update_fields=["pinned", "moderated_by", "moderated_at"])
@@ -264,22 +272,35 @@ def chat_pin(*, message: ChatMessage, by: Any, pinned: bool = True) -> ChatMessa
 
 @transaction.atomic
 def chat_ban(
-    *, message: ChatMessage, by: Any, reason: str = "", everywhere: bool = False, until: datetime | None = None
+    *,
+    message: ChatMessage,
+    by: Any,
+    reason: str = "",
+    everywhere: bool = False,
+    by_address: bool = False,
+    until: datetime | None = None,
 ) -> ChatBan:
-    """Keep the author of a line out (by device and address on the site, by their id on YouTube or
-    Facebook), and hide everything they wrote in this broadcast."""
+    """Keep the author of a line out — by their device on the site (a new nickname does not help), by
+    their id on YouTube or Facebook — and hide everything they wrote in this broadcast. ``by_address``
+    also keeps out the internet address they wrote from (not by default: at a festival hundreds share
+    one)."""
     ban = ChatBan.objects.create(
         broadcast=None if everywhere else message.broadcast,
         source=message.source,
         author_key=message.author_key,
-        address_digest=message.address_digest if message.source == ChatSource.SITE else "",
+        address_digest=message.address_digest if by_address and message.source == ChatSource.SITE else "",
         author=message.author,
         reason=reason[:200],
         message=message,
         by=by,
         until=until,
     )
-    audit_record(action="tv.chat.ban", actor=by, target=message, detail={"everywhere": everywhere})
+    audit_record(
+        action="tv.chat.ban",
+        actor=by,
+        target=message,
+        detail={"everywhere": everywhere, "by_address": bool(ban.address_digest), "reason": reason[:200]},
+    )
     theirs = ChatMessage.objects.filter(broadcast_id=message.broadcast_id, source=message.source).exclude(
         state=ChatState.HIDDEN
     )
@@ -312,9 +333,11 @@ def chat_upvote(*, message_id: int, device_digest: str) -> int:
         pass
     message.refresh_from_db(fields=["upvotes"])
     send_event_on_commit(
-        viewers_group(message.broadcast_id), {"type": "chat.upvotes", "id": message.pk, "upvotes": message.upvotes}
+        viewers_group(message.broadcast_id),
+        {"type": "chat.upvotes", "id": message.pk, "upvotes": message.upvotes},
     )
     send_event_on_commit(
-        moderators_group(message.broadcast_id), {"type": "chat.moderation", "message": for_moderators(message)}
+        moderators_group(message.broadcast_id),
+        {"type": "chat.moderation", "message": for_moderators(message)},
     )
     return message.upvotes

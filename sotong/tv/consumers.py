@@ -1,0 +1,302 @@
+"""The 소통TV chat websocket (``/ws/tv/<broadcast>/``): viewers read the chat and write to it; moderators
+(``tv.change_broadcast``) on the same socket also receive every line as stored, held ones included.
+
+A viewer needs no account: the broadcast page gives the browser a device cookie, whose digest is the
+viewer's key for slow mode, 공감 and bans (a new nickname does not lift a ban). Limits: slow mode per
+device (the broadcast's ``chat_slow_seconds``), 30 lines a minute per address, and a flood guard per
+connection; oversized frames are refused. Every refusal is a message in the viewer's language and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import time
+from collections import deque
+from datetime import timedelta
+from typing import Any
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sotong.core.crypto import digest
+from sotong.core.ratelimit import Limit, hit
+from sotong.core.websockets import GuardedJsonConsumer
+from sotong.tv.choices import BroadcastState, ChatState
+from sotong.tv.models import Broadcast, ChatMessage, ViewerTally
+from sotong.tv.services import chat as chat_services
+from sotong.tv.services.chat import DEVICE_COOKIE, ChatRefused, Incoming
+
+MAX_FRAME = 4096
+RECENT = 50
+ADDRESS_LIMIT = Limit("tv-chat-address", 30, 60)
+FLOOD_FRAMES, FLOOD_SECONDS = 8, 5.0
+TALLY_SECONDS = 5.0
+TALLY_FRESH = timedelta(seconds=20)
+PROCESS = f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def device_key(token: str) -> str:
+    return digest(f"tv-device:{token}") if token else ""
+
+
+class ChatConsumer(GuardedJsonConsumer):
+    broadcast_id: int
+    device: str
+    address: str
+    moderator: bool
+    language: str
+
+    async def admits(self, scope: dict[str, Any]) -> bool:
+        pk = scope.get("url_route", {}).get("kwargs", {}).get("pk")
+        return pk is not None and await _public_broadcast_exists(int(pk))
+
+    async def connect(self) -> None:
+        self.broadcast_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        token = str(self.scope.get("cookies", {}).get(DEVICE_COOKIE, ""))[:64]
+        self.device = device_key(token)
+        client = self.scope.get("client") or ("", 0)
+        self.address = digest(f"tv-address:{client[0]}")
+        self.language = _language(self.scope)
+        self.moderator = await _is_moderator(self.scope.get("user"))
+        self.frames: deque[float] = deque(maxlen=FLOOD_FRAMES)
+        await self.channel_layer.group_add(chat_services.viewers_group(self.broadcast_id), self.channel_name)
+        if self.moderator:
+            await self.channel_layer.group_add(
+                chat_services.moderators_group(self.broadcast_id), self.channel_name
+            )
+        await self.accept()
+        hello = await _hello(self.broadcast_id)
+        hello["can_post"] = bool(self.device)
+        # The studio's own screens (the desk, the OBS overlay) are not viewers.
+        self.counted = not self.moderator and "overlay=1" not in self.scope.get("query_string", b"").decode(
+            "latin1"
+        )
+        hello["viewers"] = tally.join(self) if self.counted else tally.totals.get(self.broadcast_id, 0)
+        await self.send_json(hello)
+
+    async def disconnect(self, code: int) -> None:
+        tally.leave(self)
+        if not hasattr(self, "broadcast_id"):
+            return
+        await self.channel_layer.group_discard(
+            chat_services.viewers_group(self.broadcast_id), self.channel_name
+        )
+        if self.moderator:
+            await self.channel_layer.group_discard(
+                chat_services.moderators_group(self.broadcast_id), self.channel_name
+            )
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        with translation.override(self.language):
+            if text_data is None or len(text_data) > MAX_FRAME:
+                await self._error("too_large", _("보낸 내용이 너무 깁니다."))
+                return
+            now = time.monotonic()
+            if len(self.frames) == FLOOD_FRAMES and now - self.frames[0] < FLOOD_SECONDS:
+                await self._error("flood", _("너무 빨리 보내고 있습니다. 잠시 뒤에 다시 보내 주세요."))
+                return
+            self.frames.append(now)
+            try:
+                content = await self.decode_json(text_data)
+            except ValueError:
+                await self._error("bad_request", _("알 수 없는 요청입니다."))
+                return
+            await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "say":
+            await self._say(content)
+        elif kind == "upvote":
+            await self._upvote(content)
+        else:
+            await self._error("bad_request", _("알 수 없는 요청입니다."))
+
+    async def _say(self, content: dict[str, Any]) -> None:
+        client_id = str(content.get("client_id", ""))[:40]
+        if not self.device:
+            await self._error("no_device", _("페이지를 새로 고친 뒤 다시 써 주세요."), client_id)
+            return
+        name, body = content.get("name"), content.get("body")
+        if not isinstance(name, str) or not isinstance(body, str):
+            await self._error("bad_request", _("알 수 없는 요청입니다."), client_id)
+            return
+        try:
+            checked_name, checked_body = chat_services.check_site_line(name, body)
+        except ChatRefused as refused:
+            await self._error(refused.code, str(refused.message), client_id)
+            return
+        slow = await _slow_seconds(self.broadcast_id)
+        if slow and not cache.add(f"tv:slow:{self.broadcast_id}:{self.device}", 1, timeout=slow):
+            message = _("느린 채팅 중입니다. %(seconds)d초에 한 번 쓸 수 있습니다.") % {"seconds": slow}
+            await self._error("slow", message, client_id)
+            return
+        if not hit(ADDRESS_LIMIT, self.address):
+            await self._error("flood", _("너무 빨리 보내고 있습니다. 잠시 뒤에 다시 보내 주세요."), client_id)
+            return
+        incoming = Incoming(
+            broadcast_id=self.broadcast_id,
+            author=checked_name,
+            body=checked_body,
+            author_key=self.device,
+            address_digest=self.address,
+            is_question=bool(content.get("question")),
+        )
+        try:
+            message, _created = await database_sync_to_async(chat_services.chat_receive)(incoming)
+        except ChatRefused as refused:
+            await self._error(refused.code, str(refused.message), client_id)
+            return
+        held = message.state == ChatState.HELD
+        await self.send_json(
+            {
+                "type": "said",
+                "client_id": client_id,
+                "id": message.pk,
+                "state": message.state,
+                "notice": _("운영자가 확인한 뒤 게시됩니다.") if held else "",
+            }
+        )
+
+    async def _upvote(self, content: dict[str, Any]) -> None:
+        if not self.device:
+            await self._error("no_device", _("페이지를 새로 고친 뒤 다시 써 주세요."))
+            return
+        try:
+            message_id = int(content.get("id"))  # type: ignore[arg-type]
+            await database_sync_to_async(chat_services.chat_upvote)(
+                message_id=message_id, device_digest=self.device
+            )
+        except (TypeError, ValueError, ChatMessage.DoesNotExist):
+            await self._error("bad_request", _("공감할 질문을 찾을 수 없습니다."))
+
+    async def _error(self, code: str, message: str, client_id: str = "") -> None:
+        await self.send_json({"type": "error", "code": code, "message": message, "client_id": client_id})
+
+    async def event_message(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])
+
+
+def _language(scope: dict[str, Any]) -> str:
+    query = scope.get("query_string", b"").decode("latin1")
+    for pair in query.split("&"):
+        name, _sep, value = pair.partition("=")
+        if name == "lang" and value in dict(settings.LANGUAGES):
+            return value
+    return settings.LANGUAGE_CODE
+
+
+@database_sync_to_async
+def _public_broadcast_exists(pk: int) -> bool:
+    return Broadcast.objects.filter(pk=pk).exclude(state=BroadcastState.CANCELLED).exists()
+
+
+@database_sync_to_async
+def _is_moderator(user: Any) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.has_perm("tv.change_broadcast")
+    )
+
+
+@database_sync_to_async
+def _slow_seconds(pk: int) -> int:
+    found = Broadcast.objects.filter(pk=pk).values_list("chat_slow_seconds", flat=True).first()
+    return int(found or 0)
+
+
+@database_sync_to_async
+def _hello(pk: int) -> dict[str, Any]:
+    broadcast = Broadcast.objects.get(pk=pk)
+    shown = ChatMessage.objects.filter(broadcast_id=pk, state=ChatState.VISIBLE)
+    recent = list(shown.order_by("-posted_at", "-pk")[:RECENT])
+    pinned = shown.filter(pinned=True).first()
+    on_air = shown.filter(desk_state="on_air").order_by("-desk_changed_at").first()
+    return {
+        "type": "hello",
+        "mode": broadcast.chat_mode,
+        "slow": broadcast.chat_slow_seconds,
+        "state": broadcast.state,
+        "recent": [chat_services.public(m) for m in reversed(recent)],
+        "pinned": chat_services.public(pinned) if pinned else None,
+        "on_air": chat_services.public(on_air) if on_air else None,
+    }
+
+
+class Tally:
+    """The viewers this process holds, per broadcast. Every few seconds each process writes its counts
+    (``ViewerTally``) and reads the sum of every process's fresh counts; viewers are told the total when
+    it changes."""
+
+    def __init__(self) -> None:
+        self.local: dict[int, set[ChatConsumer]] = {}
+        self.totals: dict[int, int] = {}
+        self.task: asyncio.Task[None] | None = None
+
+    def join(self, consumer: ChatConsumer) -> int:
+        self.local.setdefault(consumer.broadcast_id, set()).add(consumer)
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._run())
+        # Until the next tally, the last total told (or this process's own count, if higher).
+        return max(self.totals.get(consumer.broadcast_id, 0), len(self.local[consumer.broadcast_id]))
+
+    def leave(self, consumer: ChatConsumer) -> None:
+        for viewers in self.local.values():
+            viewers.discard(consumer)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(TALLY_SECONDS)
+            counts = {pk: len(viewers) for pk, viewers in self.local.items()}
+            with contextlib.suppress(Exception):
+                totals = await _write_and_read_tallies(counts)
+                for pk, total in totals.items():
+                    if self.totals.get(pk) != total:
+                        self.totals[pk] = total
+                        for consumer in list(self.local.get(pk, ())):
+                            with contextlib.suppress(Exception):
+                                await consumer.send_json({"type": "viewers", "count": total})
+            for pk in [pk for pk, viewers in self.local.items() if not viewers]:
+                del self.local[pk]
+            if not self.local:
+                with contextlib.suppress(Exception):
+                    await _write_and_read_tallies(dict.fromkeys(counts, 0))
+                self.task = None
+                return
+
+
+@database_sync_to_async
+def _write_and_read_tallies(counts: dict[int, int]) -> dict[int, int]:
+    now = timezone.now()
+    for pk, viewers in counts.items():
+        if viewers:
+            ViewerTally.objects.update_or_create(
+                process=PROCESS, broadcast_id=pk, defaults={"viewers": viewers, "updated_at": now}
+            )
+        else:
+            ViewerTally.objects.filter(process=PROCESS, broadcast_id=pk).delete()
+    return viewer_totals(list(counts), now=now)
+
+
+def viewer_totals(broadcast_ids: list[int], *, now: Any = None) -> dict[int, int]:
+    fresh_since = (now or timezone.now()) - TALLY_FRESH
+    rows = (
+        ViewerTally.objects.filter(broadcast_id__in=broadcast_ids, updated_at__gte=fresh_since)
+        .values("broadcast_id")
+        .annotate(total=Sum("viewers"))
+    )
+    totals = dict.fromkeys(broadcast_ids, 0)
+    totals.update({row["broadcast_id"]: int(row["total"] or 0) for row in rows})
+    return totals
+
+
+tally = Tally()
