@@ -30,8 +30,9 @@ from sotong.core.crypto import digest
 from sotong.core.ratelimit import Limit, hit
 from sotong.core.websockets import GuardedJsonConsumer
 from sotong.tv.choices import BroadcastState, ChatState
-from sotong.tv.models import Broadcast, ChatMessage, ViewerTally
+from sotong.tv.models import Broadcast, ChatMessage, Poll, ViewerTally
 from sotong.tv.services import chat as chat_services
+from sotong.tv.services import polls as poll_services
 from sotong.tv.services.chat import DEVICE_COOKIE, ChatRefused, Incoming
 
 MAX_FRAME = 4096
@@ -39,6 +40,7 @@ RECENT = 50
 ADDRESS_LIMIT = Limit("tv-chat-address", 30, 60)
 FLOOD_FRAMES, FLOOD_SECONDS = 8, 5.0
 TALLY_SECONDS = 5.0
+RESULTS_EVERY = 2
 TALLY_FRESH = timedelta(seconds=20)
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"[:64]
 
@@ -73,7 +75,7 @@ class ChatConsumer(GuardedJsonConsumer):
                 chat_services.moderators_group(self.broadcast_id), self.channel_name
             )
         await self.accept()
-        hello = await _hello(self.broadcast_id)
+        hello = await _hello(self.broadcast_id, self.device)
         hello["can_post"] = bool(self.device)
         # The studio's own screens (the desk, the OBS overlay) are not viewers.
         self.counted = not self.moderator and "overlay=1" not in self.scope.get("query_string", b"").decode(
@@ -119,6 +121,8 @@ class ChatConsumer(GuardedJsonConsumer):
             await self._say(content)
         elif kind == "upvote":
             await self._upvote(content)
+        elif kind == "vote":
+            await self._vote(content)
         else:
             await self._error("bad_request", _("알 수 없는 요청입니다."))
 
@@ -180,11 +184,49 @@ class ChatConsumer(GuardedJsonConsumer):
         except (TypeError, ValueError, ChatMessage.DoesNotExist):
             await self._error("bad_request", _("공감할 질문을 찾을 수 없습니다."))
 
+    async def _vote(self, content: dict[str, Any]) -> None:
+        if not self.device:
+            await self._error("no_device", _("페이지를 새로 고친 뒤 다시 써 주세요."))
+            return
+        try:
+            poll_id, option_id = int(content.get("poll")), int(content.get("option"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            await self._error("bad_request", _("알 수 없는 요청입니다."))
+            return
+        try:
+            counted = await database_sync_to_async(poll_services.poll_vote)(
+                poll_id=poll_id, option_id=option_id, device_digest=self.device
+            )
+        except ChatRefused as refused:
+            await self._error(refused.code, str(refused.message))
+            return
+        await self.send_json({"type": "voted", "poll": poll_id, "option": option_id, "counted": counted})
+        # Results go to everyone at most every two seconds, from whichever process takes the turn.
+        if counted and cache.add(f"tv:poll-results:{poll_id}", 1, timeout=RESULTS_EVERY):
+            asyncio.get_running_loop().call_later(
+                RESULTS_EVERY, lambda: asyncio.ensure_future(_send_results(self.channel_layer, poll_id))
+            )
+
     async def _error(self, code: str, message: str, client_id: str = "") -> None:
         await self.send_json({"type": "error", "code": code, "message": message, "client_id": client_id})
 
     async def event_message(self, message: dict[str, Any]) -> None:
         await self.send_json(message["event"])
+
+
+async def _send_results(layer: Any, poll_id: int) -> None:
+    found = await database_sync_to_async(_poll_results)(poll_id)
+    if found is not None:
+        broadcast_id, results = found
+        await layer.group_send(
+            chat_services.viewers_group(broadcast_id),
+            {"type": "event.message", "event": {"type": "poll", "poll": results}},
+        )
+
+
+def _poll_results(poll_id: int) -> tuple[int, dict[str, Any]] | None:
+    poll = Poll.objects.filter(pk=poll_id).prefetch_related("options").first()
+    return (poll.broadcast_id, poll_services.public_poll(poll)) if poll is not None else None
 
 
 def _language(scope: dict[str, Any]) -> str:
@@ -215,13 +257,16 @@ def _slow_seconds(pk: int) -> int:
 
 
 @database_sync_to_async
-def _hello(pk: int) -> dict[str, Any]:
+def _hello(pk: int, device: str) -> dict[str, Any]:
     broadcast = Broadcast.objects.get(pk=pk)
     shown = ChatMessage.objects.filter(broadcast_id=pk, state=ChatState.VISIBLE)
     recent = list(shown.order_by("-posted_at", "-pk")[:RECENT])
     pinned = shown.filter(pinned=True).first()
     on_air = shown.filter(desk_state="on_air").order_by("-desk_changed_at").first()
+    poll = poll_services.open_poll(pk)
     return {
+        "poll": poll_services.public_poll(poll) if poll else None,
+        "voted": poll_services.device_vote(poll.pk, device) if poll and device else None,
         "type": "hello",
         "mode": broadcast.chat_mode,
         "slow": broadcast.chat_slow_seconds,

@@ -80,3 +80,31 @@ def _test_broadcast(show: Show) -> None:
     studio = User.objects.filter(username="studio").first() or User.objects.filter(is_superuser=True).first()
     if studio is not None:
         stream_key_issue(broadcast, by=studio, key=DEMO_KEY)
+    _chat(broadcast)
+
+
+def _chat(broadcast: Broadcast) -> None:
+    """The test broadcast's chat as residents left it: lines from the site, YouTube and Facebook, questions
+    waiting on the studio's desk with their 공감, and an advert held for a moderator."""
+    from sotong.tv.models import ChatMessage
+    from sotong.tv.services.chat import Incoming, chat_receive
+
+    if ChatMessage.objects.filter(broadcast=broadcast).exists():
+        return
+    rows = json.loads(DATA.read_text(encoding="utf-8"))["chat"]
+    now = timezone.now()
+    for number, row in enumerate(rows):
+        message, _ = chat_receive(
+            Incoming(
+                broadcast_id=broadcast.pk,
+                source=row["source"],
+                author=row["author"],
+                body=row["body"],
+                posted_at=now + timedelta(minutes=row["minutes"]),
+                external_id="" if row["source"] == "site" else f"demo-{number}",
+                author_key=f"demo-viewer-{number}",
+                is_question=row.get("question", False),
+            )
+        )
+        if row.get("upvotes"):
+            ChatMessage.objects.filter(pk=message.pk).update(upvotes=row["upvotes"])

@@ -21,9 +21,10 @@ from wagtail import hooks
 
 from sotong.tv.admin.broadcasts import _producer
 from sotong.tv.choices import ChatMode, ChatState, DeskState
-from sotong.tv.models import Broadcast, ChatBan, ChatMessage
+from sotong.tv.models import Broadcast, ChatBan, ChatMessage, Poll
 from sotong.tv.services import chat as chat_services
 from sotong.tv.services import desk as desk_services
+from sotong.tv.services import polls as poll_services
 from sotong.tv.services.chat import ChatRefused
 
 RECENT = 60
@@ -47,6 +48,10 @@ def _context(broadcast: Broadcast) -> dict[str, Any]:
             )[:50]
         ),
         "modes": ChatMode.choices,
+        "polls": [
+            (poll, poll_services.public_poll(poll))
+            for poll in Poll.objects.filter(broadcast=broadcast).prefetch_related("options")[:10]
+        ],
         "held_actions": [("approve", _("게시")), ("hide", _("숨기기")), ("ban", _("내보내기"))],
         "queue_actions": [
             ("on_air", _("방송에 소개")),
@@ -174,11 +179,43 @@ def unban(request: HttpRequest, pk: int, ban_pk: int) -> HttpResponse:
     return _answer(request, pk, ok=True, text=_("채팅 참여 제한을 풀었습니다."))
 
 
+@require_POST
+def polls(request: HttpRequest, pk: int) -> HttpResponse:
+    """Prepare a poll (question, one option a line), open it, or close it."""
+    user = _producer(request)
+    broadcast = get_object_or_404(Broadcast, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "create":
+            poll_services.poll_create(
+                broadcast=broadcast,
+                question=request.POST.get("question", ""),
+                options=request.POST.get("options", "").splitlines(),
+                by=user,
+            )
+            return _answer(
+                request, pk, ok=True, text=_("투표를 준비했습니다. '투표 시작'을 누르면 시청자에게 보입니다.")
+            )
+        poll = Poll.objects.filter(pk=request.POST.get("poll") or 0, broadcast=broadcast).first()
+        if poll is None:
+            return _answer(request, pk, ok=False, text=_("투표를 찾을 수 없습니다."))
+        if action == "open":
+            poll_services.poll_open(poll=poll, by=user)
+            return _answer(request, pk, ok=True, text=_("투표를 시작했습니다."))
+        if action == "close":
+            poll_services.poll_close(poll=poll, by=user)
+            return _answer(request, pk, ok=True, text=_("투표를 마감했습니다."))
+    except ChatRefused as refused:
+        return _answer(request, pk, ok=False, text=str(refused.message))
+    return _answer(request, pk, ok=False, text=_("알 수 없는 요청입니다."))
+
+
 app_name = "tv_desk"
 urlpatterns = [
     path("", desk, name="desk"),
     path("act/", act, name="act"),
     path("settings/", settings_view, name="settings"),
+    path("polls/", polls, name="polls"),
     path("bans/<int:ban_pk>/lift/", unban, name="unban"),
 ]
 

@@ -330,3 +330,36 @@ def test_the_broadcast_page_gives_a_device_cookie_and_shows_recent_lines(client:
     assert "반갑습니다" in response.content.decode()
     again = client.get(reverse("tv:broadcast", kwargs={"pk": live.pk}))
     assert chat_services.DEVICE_COOKIE not in again.cookies  # kept, not replaced
+
+
+@pytest.mark.django_db
+def test_a_poll_is_prepared_opened_voted_once_per_device_and_closed(live: Any, studio: Any) -> None:
+    from sotong.tv.services import polls
+
+    with pytest.raises(ChatRefused):
+        polls.poll_create(broadcast=live, question="어느 날이 좋을까요?", options=["토요일"], by=studio)
+    with pytest.raises(ChatRefused):
+        polls.poll_create(broadcast=live, question="어느 날이 좋을까요?", options=["토", "토"], by=studio)
+    poll = polls.poll_create(
+        broadcast=live,
+        question="봄꽃축제 야간 개장, 어느 날이 좋을까요?",
+        options=["금요일", "토요일", ""],
+        by=studio,
+    )
+    saturday = poll.options.get(label="토요일")
+    with pytest.raises(ChatRefused):  # not open yet
+        polls.poll_vote(poll_id=poll.pk, option_id=saturday.pk, device_digest=DEVICE)
+    polls.poll_open(poll=poll, by=studio)
+    assert polls.poll_vote(poll_id=poll.pk, option_id=saturday.pk, device_digest=DEVICE)
+    assert not polls.poll_vote(poll_id=poll.pk, option_id=saturday.pk, device_digest=DEVICE)
+    assert polls.poll_vote(poll_id=poll.pk, option_id=saturday.pk, device_digest=OTHER_DEVICE)
+    results = polls.public_poll(poll)
+    assert results["total"] == 2 and [o["percent"] for o in results["options"]] == [0, 100]
+    second = polls.poll_create(
+        broadcast=live, question="다음 방송 주제는?", options=["교통", "복지"], by=studio
+    )
+    polls.poll_open(poll=second, by=studio)  # one open poll at a time
+    poll.refresh_from_db()
+    assert poll.state == "closed" and polls.open_poll(live.pk) == second
+    with pytest.raises(ChatRefused):
+        polls.poll_vote(poll_id=poll.pk, option_id=saturday.pk, device_digest="f" * 64)

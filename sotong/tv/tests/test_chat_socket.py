@@ -294,3 +294,36 @@ def test_events_are_plain_json() -> None:
         pk=1, source="site", author="주민", body="안녕", posted_at=timezone.now(), upvotes=0, author_key="k"
     )
     assert json.loads(json.dumps(public(message)))["body"] == "안녕"
+
+
+def test_viewers_vote_and_everyone_sees_the_results(live: Broadcast, studio: Any, monkeypatch: Any) -> None:
+    from sotong.tv import consumers
+    from sotong.tv.services import polls
+
+    monkeypatch.setattr(consumers, "RESULTS_EVERY", 0.2)
+    poll = polls.poll_create(
+        broadcast=live, question="야간 개장 요일은?", options=["금요일", "토요일"], by=studio
+    )
+
+    async def scenario(closing: list[Any]) -> None:
+        voter, watcher = socket(live.pk, device="voter"), socket(live.pk, device="watcher")
+        closing += [voter, watcher]
+        await connected(voter)
+        await connected(watcher)
+        await sync_to_async(polls.poll_open)(poll=poll, by=studio)
+        opened = (await next_of(watcher, "poll"))["poll"]
+        assert opened["question"] == "야간 개장 요일은?" and opened["total"] == 0
+        saturday = opened["options"][1]["id"]
+        await voter.send_json_to({"type": "vote", "poll": poll.pk, "option": saturday})
+        assert (await next_of(voter, "voted"))["counted"] is True
+        results = (await next_of(watcher, "poll"))["poll"]
+        assert results["total"] == 1 and results["options"][1]["votes"] == 1
+        await voter.send_json_to({"type": "vote", "poll": poll.pk, "option": saturday})
+        assert (await next_of(voter, "voted"))["counted"] is False
+        # A viewer who joins later is told the open poll and, on the voter's device, their vote.
+        again = socket(live.pk, device="voter")
+        closing.append(again)
+        hello = await connected(again)
+        assert hello["poll"]["id"] == poll.pk and hello["voted"] == saturday
+
+    run(scenario)

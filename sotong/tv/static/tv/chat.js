@@ -15,6 +15,9 @@
   var viewers = document.getElementById("tv-viewers");
   var pinnedBox = document.getElementById("tv-pinned");
   var onAirBox = document.getElementById("tv-on-air");
+  var pollBox = document.getElementById("tv-poll");
+  var pollForm = document.getElementById("tv-poll-form");
+  var pollVoted = {};
   var MAX_LINES = 200;
   var socket = null;
   var retry = 1000;
@@ -144,6 +147,57 @@
     if (mode === "closed") say(t("closed"));
   }
 
+  function showPoll(poll, votedOption) {
+    if (!poll) {
+      pollBox.hidden = true;
+      return;
+    }
+    if (votedOption) pollVoted[poll.id] = votedOption;
+    pollBox.hidden = false;
+    pollBox.setAttribute("data-poll", String(poll.id));
+    document.getElementById("tv-poll-question").textContent = poll.question;
+    var voted = pollVoted[poll.id];
+    var closed = poll.state !== "open";
+    var options = document.getElementById("tv-poll-options");
+    if (options.getAttribute("data-poll") !== String(poll.id)) {
+      options.textContent = "";
+      poll.options.forEach(function (option) {
+        var row = document.createElement("p");
+        var input = document.createElement("input");
+        input.type = "radio";
+        input.name = "option";
+        input.value = String(option.id);
+        input.id = "tv-poll-option-" + option.id;
+        var label = document.createElement("label");
+        label.setAttribute("for", input.id);
+        label.textContent = option.label;
+        row.appendChild(input);
+        row.appendChild(document.createTextNode(" "));
+        row.appendChild(label);
+        options.appendChild(row);
+      });
+      options.setAttribute("data-poll", String(poll.id));
+    }
+    pollForm.hidden = closed || !!voted || !canPost;
+    var results = document.getElementById("tv-poll-results");
+    results.textContent = "";
+    var state = document.getElementById("tv-poll-state");
+    state.textContent = closed ? t("poll-closed") : voted ? t("poll-voted") : "";
+    if (!closed && !voted) return;
+    poll.options.forEach(function (option) {
+      var item = document.createElement("li");
+      var text = document.createElement("span");
+      text.textContent = option.label + ": " + t("votes", { count: option.votes }) + " (" + option.percent + "%)";
+      var bar = document.createElement("span");
+      bar.className = "tv-poll__bar";
+      bar.setAttribute("aria-hidden", "true");
+      bar.style.width = option.percent + "%";
+      item.appendChild(text);
+      item.appendChild(bar);
+      results.appendChild(item);
+    });
+  }
+
   function say(text) {
     status.textContent = text;
   }
@@ -158,6 +212,7 @@
         setMode(event.mode, event.slow);
         showBox(pinnedBox, t("pinned"), event.pinned);
         showBox(onAirBox, t("on-air"), event.on_air);
+        showPoll(event.poll, event.voted);
         if (typeof event.viewers === "number") viewers.textContent = t("viewers", { count: event.viewers });
         break;
       case "chat":
@@ -176,6 +231,14 @@
       case "chat.upvotes":
         var button = log.querySelector('[data-upvote="' + event.id + '"]');
         if (button) setUpvotes(button, event.upvotes);
+        break;
+      case "poll":
+        showPoll(event.poll);
+        break;
+      case "voted":
+        pollVoted[event.poll] = event.option;
+        pollForm.hidden = true;
+        document.getElementById("tv-poll-state").textContent = t("poll-voted");
         break;
       case "settings":
         setMode(event.mode, event.slow);
@@ -240,6 +303,21 @@
       name: nameInput.value,
       body: bodyInput.value,
       question: question.checked
+    }));
+  });
+
+  pollForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var chosen = pollForm.querySelector("input[name=option]:checked");
+    if (!chosen) {
+      document.getElementById("tv-poll-state").textContent = t("poll-choose");
+      return;
+    }
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify({
+      type: "vote",
+      poll: Number(pollBox.getAttribute("data-poll")),
+      option: Number(chosen.value)
     }));
   });
 

@@ -55,7 +55,7 @@
     socket.addEventListener("open", function () { retry = 1000; });
     socket.addEventListener("message", function (message) {
       var event = JSON.parse(message.data);
-      if (event.type === "chat.moderation" || event.type === "chat.removed") refresh();
+      if (event.type === "chat.moderation" || event.type === "chat.removed" || event.type === "poll") refresh();
     });
     socket.addEventListener("close", function () {
       window.setTimeout(connect, retry);
