@@ -8,40 +8,40 @@ with a keyed digest for uniqueness (one subscription per browser, address or num
 
 from __future__ import annotations
 
-import hmac
-import re
 from dataclasses import dataclass
-from hashlib import sha256
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sotong.connectors.outbox import delivery_enqueue
-from sotong.connectors.webpush.allowlist import endpoint_refusal
-from sotong.connectors.webpush.encryption import PushRefused, auth_secret, receiver_key
+from sotong.connectors.subscriptions import (
+    LANGUAGES,
+    SubscriptionInvalid,
+    code_matches,
+    confirmed_secret,
+    language_of,
+    normalise_contact,
+    push_subscription,
+)
+from sotong.connectors.subscriptions import (
+    confirmation_token as signed_confirmation,
+)
+from sotong.connectors.subscriptions import sms_code as code_for
 from sotong.core.crypto import digest
 from sotong.core.geo import distance_m
 from sotong.organisation.models import Dong
 from sotong.safety.choices import Audience
 from sotong.safety.models import Subscriber, SubscriberPlace
 
-LANGUAGES = ("ko", "en", "zh-hans")
+__all__ = ["LANGUAGES", "SubscriptionInvalid", "language_of", "normalise_contact"]
 # Places this far outside the outermost dong centres still count as in the district.
 DISTRICT_MARGIN_DEG = 0.02  # about 2 km
 # Korea, for a deployment whose district has no dongs loaded yet.
 KOREA = (33.0, 38.7, 124.5, 132.0)
-EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
-MOBILE_RE = re.compile(r"^01[016789]\d{7,8}$")
 CONFIRM_SALT = "sotong.safety.subscription-confirm"
-CONFIRM_MAX_AGE = 60 * 60 * 24 * 3
-
-
-class SubscriptionInvalid(ValueError):
-    """What was sent cannot be saved; the message is in the resident's language."""
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,6 @@ class Place:
     lat: float
     lon: float
     dong: Dong | None
-
-
-def language_of(value: object) -> str:
-    text = str(value or "ko").lower().replace("_", "-")
-    if text.startswith("zh"):
-        return "zh-hans"
-    return "en" if text.startswith("en") else "ko"
 
 
 def _dongs() -> list[Dong]:
@@ -144,18 +137,7 @@ def webpush_subscribe(
 ) -> Subscriber:
     """Save (or refresh) a browser's push subscription with its places; the browser's permission is the
     resident's consent, so it is confirmed at once."""
-    if not isinstance(subscription, dict) or not isinstance(subscription.get("keys"), dict):
-        raise SubscriptionInvalid(_("푸시 구독 정보를 읽을 수 없습니다."))
-    endpoint = str(subscription.get("endpoint") or "")
-    keys = subscription["keys"]
-    p256dh, auth = str(keys.get("p256dh") or ""), str(keys.get("auth") or "")
-    if endpoint_refusal(endpoint):
-        raise SubscriptionInvalid(_("이 브라우저의 푸시 서비스는 사용할 수 없습니다."))
-    try:
-        receiver_key(p256dh)
-        auth_secret(auth)
-    except PushRefused as exc:
-        raise SubscriptionInvalid(_("푸시 구독 정보를 읽을 수 없습니다.")) from exc
+    endpoint, p256dh, auth = push_subscription(subscription)
     checked_places = places_from(places)
     checked_household = household_from(household)
     subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
@@ -196,31 +178,13 @@ def subscriber_delete(*, subscriber: Subscriber) -> None:
 # E-mail and SMS: double opt-in ------------------------------------------------------------------------
 
 
-def normalise_contact(channel: str, contact: object) -> str:
-    text = str(contact or "").strip()
-    if channel == Subscriber.Channel.EMAIL:
-        if not EMAIL_RE.match(text):
-            raise SubscriptionInvalid(_("이메일 주소를 확인해 주세요."))
-        local, _at, domain = text.rpartition("@")
-        return f"{local}@{domain.lower()}"
-    if channel == Subscriber.Channel.SMS:
-        digits = re.sub(r"[\s-]", "", text)
-        if digits.startswith("+82"):
-            digits = "0" + digits[3:]
-        if not MOBILE_RE.match(digits):
-            raise SubscriptionInvalid(_("휴대전화 번호를 확인해 주세요 (010으로 시작하는 번호)."))
-        return digits
-    raise SubscriptionInvalid(_("알림 방법은 이메일 또는 문자 중에서 골라 주세요."))
-
-
 def sms_code(subscriber: Subscriber) -> str:
     """A six-digit code derived from the subscription's secret token: nothing more to store."""
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"sms-confirm:{subscriber.token}".encode(), sha256)
-    return f"{int.from_bytes(mac.digest()[:8], 'big') % 1_000_000:06d}"
+    return code_for(str(subscriber.token))
 
 
 def confirmation_token(subscriber: Subscriber) -> str:
-    return signing.dumps(str(subscriber.token), salt=CONFIRM_SALT)
+    return signed_confirmation(str(subscriber.token), salt=CONFIRM_SALT)
 
 
 def _confirm_url(subscriber: Subscriber) -> str:
@@ -286,10 +250,10 @@ def _send_confirmation(subscriber: Subscriber, contact: str) -> None:
 
 
 def confirm_by_link(*, token: str) -> Subscriber:
+    value = confirmed_secret(token, salt=CONFIRM_SALT)
     try:
-        value = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
         subscriber = Subscriber.objects.get(token=value, channel=Subscriber.Channel.EMAIL)
-    except (signing.BadSignature, Subscriber.DoesNotExist, ValueError) as exc:
+    except (Subscriber.DoesNotExist, ValueError) as exc:
         raise SubscriptionInvalid(
             _("확인 링크가 올바르지 않거나 기한이 지났습니다. 다시 신청해 주세요.")
         ) from exc
@@ -300,9 +264,7 @@ def confirm_by_link(*, token: str) -> Subscriber:
 
 
 def confirm_by_code(*, subscriber: Subscriber, code: object) -> Subscriber:
-    if subscriber.channel != Subscriber.Channel.SMS or not hmac.compare_digest(
-        str(code or "").strip(), sms_code(subscriber)
-    ):
+    if subscriber.channel != Subscriber.Channel.SMS or not code_matches(str(subscriber.token), code):
         raise SubscriptionInvalid(_("확인 번호가 맞지 않습니다."))
     if not subscriber.confirmed:
         subscriber.confirmed = True

@@ -12,14 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from sotong.connectors.webpush.vapid import application_server_key
+from sotong.connectors.webpush.views import vapid_public_key  # noqa: F401 - routed in api_urls
 from sotong.core.json_body import json_object
 from sotong.core.ratelimit import Limit, allow
 from sotong.safety.models import Subscriber
@@ -69,17 +68,6 @@ def _described(subscriber: Subscriber) -> dict[str, Any]:
 
 def _language(request: HttpRequest, data: dict[str, Any] | None = None) -> str:
     return language_of((data or {}).get("language") or translation.get_language())
-
-
-@require_GET
-def vapid_public_key(request: HttpRequest) -> JsonResponse:
-    if not settings.WEBPUSH_ENABLED:
-        return _error(_("웹 푸시 알림을 지금은 쓸 수 없습니다."), status=503)
-    try:
-        key = application_server_key()
-    except ImproperlyConfigured:
-        return _error(_("웹 푸시 알림을 지금은 쓸 수 없습니다."), status=503)
-    return JsonResponse({"publicKey": key})
 
 
 @require_POST

@@ -75,6 +75,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "static": settings.STATIC_URL,
         "icon": static("safety/icons/icon-192.png"),
         "name": _("내손안의 안전"),
+        "push_handler": static("connectors/push-handler.js"),
     }
     body = render(request, "safety/sw.js", {"config": json.dumps(config, ensure_ascii=False)}).content
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")

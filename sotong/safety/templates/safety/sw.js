@@ -159,29 +159,6 @@ self.addEventListener("message", function (event) {
   }
 });
 
-// Alerts for the resident's places (sent by the push fan-out): {"title", "body", "url", "tag"}.
-self.addEventListener("push", function (event) {
-  var data = {};
-  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { body: event.data ? event.data.text() : "" }; }
-  var title = data.title || data.headline || CONFIG.name;
-  event.waitUntil(self.registration.showNotification(title, {
-    body: data.body || data.instruction || "",
-    tag: data.tag || data.identifier || undefined,
-    renotify: Boolean(data.tag || data.identifier),
-    icon: CONFIG.icon,
-    badge: CONFIG.icon,
-    lang: CONFIG.lang,
-    data: { url: data.url || CONFIG.scope }
-  }));
-});
-
-self.addEventListener("notificationclick", function (event) {
-  event.notification.close();
-  var target = (event.notification.data && event.notification.data.url) || CONFIG.scope;
-  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (clients) {
-    for (var i = 0; i < clients.length; i++) {
-      if (clients[i].url.indexOf(target) !== -1 && "focus" in clients[i]) { return clients[i].focus(); }
-    }
-    return self.clients.openWindow(target);
-  }));
-});
+// Alerts for the resident's places (sent by the push fan-out): shown by the site's one push handler.
+self.PUSH_CONFIG = CONFIG;
+importScripts(CONFIG.push_handler);
