@@ -21,7 +21,7 @@ from wagtail import hooks
 
 from sotong.tv.admin.broadcasts import _producer
 from sotong.tv.choices import ChatMode, ChatState, DeskState
-from sotong.tv.models import Broadcast, ChatBan, ChatMessage, Poll
+from sotong.tv.models import Broadcast, ChatBan, ChatMessage, ModeratorShift, Poll
 from sotong.tv.services import chat as chat_services
 from sotong.tv.services import desk as desk_services
 from sotong.tv.services import polls as poll_services
@@ -80,6 +80,14 @@ def desk(request: HttpRequest, pk: int) -> HttpResponse:
     context = _context(broadcast)
     if request.GET.get("fragment"):
         return TemplateResponse(request, "tv/admin/_desk_sections.html", context)
+    shifts = list(ModeratorShift.objects.filter(broadcast=broadcast).select_related("moderator")[:2])
+    on_duty = shifts[0] if shifts and shifts[0].ended_at is None else None
+    context["on_duty"] = on_duty
+    context["handed_over"] = (
+        shifts[1]
+        if on_duty is not None and len(shifts) > 1
+        else (shifts[0] if shifts and on_duty is None else None)
+    )
     return TemplateResponse(
         request,
         "tv/admin/desk.html",
@@ -210,12 +218,28 @@ def polls(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(request, pk, ok=False, text=_("알 수 없는 요청입니다."))
 
 
+@require_POST
+def shift(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the chat over (the shift on duty ends), or leave the hand-over note."""
+    user = _producer(request)
+    broadcast = get_object_or_404(Broadcast, pk=pk)
+    if request.POST.get("action") == "take_over":
+        desk_services.shift_take_over(broadcast=broadcast, by=user)
+        return _answer(request, pk, ok=True, text=_("당번을 이어받았습니다."))
+    try:
+        desk_services.shift_note(broadcast=broadcast, by=user, note=request.POST.get("note", ""))
+    except ChatRefused as refused:
+        return _answer(request, pk, ok=False, text=str(refused.message))
+    return _answer(request, pk, ok=True, text=_("인계 메모를 저장했습니다."))
+
+
 app_name = "tv_desk"
 urlpatterns = [
     path("", desk, name="desk"),
     path("act/", act, name="act"),
     path("settings/", settings_view, name="settings"),
     path("polls/", polls, name="polls"),
+    path("shift/", shift, name="shift"),
     path("bans/<int:ban_pk>/lift/", unban, name="unban"),
 ]
 

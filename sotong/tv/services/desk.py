@@ -18,7 +18,7 @@ from sotong.core.audit import audit_record
 from sotong.core.events import send_event_on_commit
 from sotong.core.referrals import Referral, can_refer, refer_case
 from sotong.tv.choices import ChatMode, ChatSource, ChatState, DeskState
-from sotong.tv.models import Broadcast, ChatMessage
+from sotong.tv.models import Broadcast, ChatMessage, ModeratorShift
 from sotong.tv.services.chat import ChatRefused, for_moderators, moderators_group, public, viewers_group
 
 STUDIO = "소통TV 스튜디오"
@@ -126,3 +126,40 @@ def chat_refer(*, message: ChatMessage, by: Any) -> str:
             )
             send_event_on_commit(viewers_group(broadcast.pk), {"type": "chat", "message": public(reply)})
     return number
+
+
+@transaction.atomic
+def shift_take_over(*, broadcast: Broadcast, by: Any) -> ModeratorShift:
+    """The incoming moderator takes the chat over: the shift on duty ends, theirs begins."""
+    now = timezone.now()
+    current = (
+        ModeratorShift.objects.select_for_update().filter(broadcast=broadcast, ended_at__isnull=True).first()
+    )
+    if current is not None and current.moderator_id == by.pk:
+        return current
+    if current is not None:
+        current.ended_at = now
+        current.save(update_fields=["ended_at"])
+    shift = ModeratorShift.objects.create(broadcast=broadcast, moderator=by, started_at=now)
+    audit_record(
+        action="tv.shift.take_over",
+        actor=by,
+        target=broadcast,
+        detail={"from": current.moderator.get_username() if current else ""},
+    )
+    return shift
+
+
+@transaction.atomic
+def shift_note(*, broadcast: Broadcast, by: Any, note: str) -> ModeratorShift:
+    """The moderator on duty leaves a note for whoever takes over (what is pending, who to watch)."""
+    shift = (
+        ModeratorShift.objects.select_for_update().filter(broadcast=broadcast, ended_at__isnull=True).first()
+    )
+    if shift is None or shift.moderator_id != by.pk:
+        raise ChatRefused(
+            "not_on_duty", _("지금 당번인 운영자만 인계 메모를 쓸 수 있습니다. 먼저 당번을 이어받으세요.")
+        )
+    shift.note = note.strip()[:2000]
+    shift.save(update_fields=["note"])
+    return shift

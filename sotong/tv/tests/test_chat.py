@@ -363,3 +363,24 @@ def test_a_poll_is_prepared_opened_voted_once_per_device_and_closed(live: Any, s
     assert poll.state == "closed" and polls.open_poll(live.pk) == second
     with pytest.raises(ChatRefused):
         polls.poll_vote(poll_id=poll.pk, option_id=saturday.pk, device_digest="f" * 64)
+
+
+@pytest.mark.django_db
+def test_moderators_hand_the_chat_over_with_a_note(client: Any, live: Any, studio: Any) -> None:
+    from conftest import _staff
+
+    night = _staff("studio2", "야간당번", "broadcaster", "pr")
+    shift_url = reverse("tv_desk:shift", kwargs={"pk": live.pk})
+    desk_url = reverse("tv_desk:desk", kwargs={"pk": live.pk})
+    client.force_login(studio)
+    refused = client.post(shift_url, {"action": "note", "note": "아직 당번이 아님"}, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400 and "당번" in refused.json()["message"]
+    client.post(shift_url, {"action": "take_over"})
+    client.post(shift_url, {"action": "note", "note": "문래동 질문 2건 대기 중. '홍보알바'는 광고 계정."})
+    client.force_login(night)
+    page = client.get(desk_url).content.decode()
+    assert "지금 당번: 오방송" in page
+    client.post(shift_url, {"action": "take_over"})
+    page = client.get(desk_url).content.decode()
+    assert "지금 당번: 야간당번" in page and "오방송님의 인계 메모" in page and "광고 계정" in page
+    assert AuditEvent.objects.filter(action="tv.shift.take_over", actor=night).exists()
