@@ -78,5 +78,36 @@ TV_HLS_DIR = Path(os.environ.get("TV_HLS_DIR") or DATA_DIR / "tv" / "hls")
 # Renditions as height:video-kbit/s, best first; and how many one-second segments a playlist lists.
 TV_RENDITIONS = os.environ.get("TV_RENDITIONS", "").strip() or "720:2500,360:800"
 TV_HLS_LIST_SIZE = env_int("TV_HLS_LIST_SIZE", default=10)
+# Recordings (decision 0076): `sotong tv` keeps what the encoder sent as MPEG-TS parts here while live; after
+# the end a task remuxes them into the broadcast's video on demand (HLS), served at /tv/hls/vod/.
+TV_RECORDINGS_DIR = Path(os.environ.get("TV_RECORDINGS_DIR") or DATA_DIR / "tv" / "recordings")
+TV_VOD_DIR = Path(os.environ.get("TV_VOD_DIR") or DATA_DIR / "tv" / "vod")
 # ffmpeg: the static build in the imageio-ffmpeg wheel unless this names another (e.g. /usr/bin/ffmpeg).
 FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "").strip()
+# Restreaming to YouTube/Facebook (decision 0078): destinations on loopback or private addresses are refused
+# unless this is on (tests, or a relay on the ingest's own network).
+TV_RESTREAM_ALLOW_LOOPBACK = env_bool("TV_RESTREAM_ALLOW_LOOPBACK", default=False)
+# The broadcast's YouTube live chat and Facebook live comments in the chat (decision 0075), read by `sotong tv`.
+# One API key and one Page token for the district; YouTube's quota is per API project and resets at midnight
+# Pacific time, so readers space their calls to stay inside TV_YOUTUBE_DAILY_QUOTA.
+TV_EXTERNAL_CHAT_ENABLED = env_bool("TV_EXTERNAL_CHAT_ENABLED", default=False)
+TV_YOUTUBE_API_BASE = (
+    os.environ.get("TV_YOUTUBE_API_BASE", "").strip() or "https://www.googleapis.com/youtube/v3"
+).rstrip("/")
+TV_YOUTUBE_API_KEY = os.environ.get("TV_YOUTUBE_API_KEY", "").strip()
+TV_YOUTUBE_DAILY_QUOTA = env_int("TV_YOUTUBE_DAILY_QUOTA", default=10_000)
+TV_FACEBOOK_GRAPH_BASE = (
+    os.environ.get("TV_FACEBOOK_GRAPH_BASE", "").strip() or "https://graph.facebook.com/v26.0"
+).rstrip("/")
+TV_FACEBOOK_STREAMING_BASE = (
+    os.environ.get("TV_FACEBOOK_STREAMING_BASE", "").strip() or "https://streaming-graph.facebook.com"
+).rstrip("/")
+TV_FACEBOOK_ACCESS_TOKEN = os.environ.get("TV_FACEBOOK_ACCESS_TOKEN", "").strip()
+if not TV_YOUTUBE_API_BASE.startswith(("http://", "https://")) or not TV_FACEBOOK_GRAPH_BASE.startswith(
+    ("http://", "https://")
+):
+    raise ImproperlyConfigured("TV_YOUTUBE_API_BASE and TV_FACEBOOK_GRAPH_BASE must be http(s):// URLs.")
+if TV_YOUTUBE_DAILY_QUOTA < 100:
+    raise ImproperlyConfigured(
+        "TV_YOUTUBE_DAILY_QUOTA must be at least 100 units (Google's default is 10000)."
+    )

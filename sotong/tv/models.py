@@ -3,10 +3,13 @@ an encoder made to publish to one (decision 0072)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sotong.core.crypto import EncryptedTextField
 from sotong.tv.choices import (
     BroadcastState,
     ChatMode,
@@ -82,7 +85,9 @@ class Broadcast(models.Model):
     stream_key_revoked_at = models.DateTimeField(_("송출 키 폐기"), null=True, blank=True, editable=False)
     chat_mode = models.CharField(_("채팅"), max_length=8, choices=ChatMode.choices, default=ChatMode.OPEN)
     chat_slow_seconds = models.PositiveSmallIntegerField(
-        _("느린 채팅 (초)"), default=5, help_text=_("한 사람이 이 시간 안에 다시 쓸 수 없습니다. 0이면 제한 없음.")
+        _("느린 채팅 (초)"),
+        default=5,
+        help_text=_("한 사람이 이 시간 안에 다시 쓸 수 없습니다. 0이면 제한 없음."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -183,6 +188,9 @@ class ChatVote(models.Model):
             models.UniqueConstraint(fields=["message", "device_digest"], name="tv_one_vote_per_device")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.message_id} · {self.device_digest[:8]}"
+
 
 class ChatBan(models.Model):
     """A viewer kept out of the chat: by device and address (site), or by author key (YouTube, Facebook),
@@ -196,7 +204,9 @@ class ChatBan(models.Model):
     address_digest = models.CharField(max_length=64, blank=True, default="", db_index=True)
     author = models.CharField(_("이름"), max_length=40, blank=True, default="")
     reason = models.CharField(_("사유"), max_length=200, blank=True, default="")
-    message = models.ForeignKey(ChatMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    message = models.ForeignKey(
+        ChatMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -209,6 +219,9 @@ class ChatBan(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author or self.author_key or self.address_digest[:8]} ({self.get_source_display()})"
 
 
 class ExternalChat(models.Model):
@@ -231,8 +244,13 @@ class ExternalChat(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["broadcast", "platform"], name="tv_one_external_chat_per_platform")
+            models.UniqueConstraint(
+                fields=["broadcast", "platform"], name="tv_one_external_chat_per_platform"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.target_id}"
 
 
 class CaptionCue(models.Model):
@@ -249,6 +267,9 @@ class CaptionCue(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return self.text
+
 
 class Marker(models.Model):
     """A producer's chapter mark ("2부: 질의응답") at a moment of the broadcast."""
@@ -262,6 +283,9 @@ class Marker(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Poll(models.Model):
@@ -278,6 +302,9 @@ class Poll(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
 
+    def __str__(self) -> str:
+        return self.question
+
 
 class PollOption(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
@@ -288,6 +315,9 @@ class PollOption(models.Model):
     class Meta:
         ordering = ["sort_order", "pk"]
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class PollVote(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
@@ -296,7 +326,12 @@ class PollVote(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["poll", "device_digest"], name="tv_one_ballot_per_device")]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "device_digest"], name="tv_one_ballot_per_device")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id} · {self.option_id}"
 
 
 class Recording(models.Model):
@@ -329,4 +364,102 @@ class ViewerTally(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["process", "broadcast"], name="tv_one_tally_per_process")]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "broadcast"], name="tv_one_tally_per_process")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process}: {self.viewers}"
+
+
+class Reminder(models.Model):
+    """ "Remind me": a resident asked to be told when a broadcast begins, by this browser's Web Push or by
+    e-mail (confirmed by a link first). No account; ``token`` lets them cancel it."""
+
+    class Channel(models.TextChoices):
+        WEBPUSH = "webpush", _("웹 푸시")
+        EMAIL = "email", _("이메일")
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="reminders")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    endpoint = models.URLField(max_length=1000, blank=True)
+    p256dh = models.CharField(max_length=200, blank=True)
+    auth = models.CharField(max_length=60, blank=True)
+    contact = EncryptedTextField(blank=True)
+    contact_digest = models.CharField(max_length=64)
+    language = models.CharField(max_length=10, default="ko")
+    confirmed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broadcast", "contact_digest"], name="tv_one_reminder_per_contact"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} · {self.get_channel_display()}"
+
+
+class ModeratorShift(models.Model):
+    """Who moderates the chat now (a 24-hour broadcast has several shifts): the incoming moderator takes
+    over from the desk, and the outgoing one's hand-over note is there for them to read."""
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="shifts")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("인계 메모"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} · {self.moderator_id}"
+
+
+class RestreamTarget(models.Model):
+    """A destination the broadcast is restreamed to while it is live (YouTube, Facebook, any RTMP(S) ingest):
+    ``sotong tv`` runs one ffmpeg per enabled destination and writes its state here (decision 0078). The URL
+    carries the platform's stream key, so it is kept encrypted and shown only as host and key hint."""
+
+    class Platform(models.TextChoices):
+        YOUTUBE = "youtube", _("YouTube")
+        FACEBOOK = "facebook", _("Facebook")
+        OTHER = "other", _("기타 RTMP")
+
+    class State(models.TextChoices):
+        IDLE = "idle", _("대기")
+        CONNECTING = "connecting", _("연결 중")
+        LIVE = "live", _("송출 중")
+        RETRYING = "retrying", _("다시 시도 대기")
+        FAILED = "failed", _("실패")
+        STOPPED = "stopped", _("꺼짐")
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="restream_targets")
+    label = models.CharField(_("이름"), max_length=40)
+    platform = models.CharField(_("플랫폼"), max_length=10, choices=Platform.choices, default=Platform.OTHER)
+    url = EncryptedTextField(_("송출 주소"))
+    url_digest = models.CharField(max_length=64, editable=False)
+    enabled = models.BooleanField(_("켜짐"), default=True)
+    state = models.CharField(_("상태"), max_length=12, choices=State.choices, default=State.IDLE)
+    last_error = models.CharField(_("마지막 오류"), max_length=200, blank=True, default="")
+    attempts = models.PositiveIntegerField(_("연결 시도"), default=0)
+    started_at = models.DateTimeField(_("송출 시작"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "url_digest"], name="tv_one_restream_per_url")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.broadcast_id})"

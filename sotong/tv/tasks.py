@@ -9,3 +9,27 @@ def end_overrun_broadcasts() -> int:
     from sotong.tv.services.broadcasts import end_overrun_broadcasts as end_them
 
     return end_them()
+
+
+@task()
+def build_vod(recording_id: int) -> str:
+    """A broadcast ended: remux its recording into the video on demand."""
+    from sotong.tv.models import Recording
+    from sotong.tv.services.recordings import vod_build
+
+    return vod_build(recording=Recording.objects.get(pk=recording_id)).state
+
+
+@task()
+def build_pending_vods() -> int:
+    """Recordings whose build was lost (a worker died mid-way): build them now."""
+    from sotong.tv.services.recordings import recordings_sweep
+
+    return recordings_sweep()
+
+
+@task()
+def send_reminders() -> int:
+    from sotong.tv.services.reminders import send_due_reminders
+
+    return send_due_reminders()

@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-from sotong.tv.admin import broadcasts  # noqa: F401
+from sotong.tv.admin import (
+    broadcasts,  # noqa: F401
+    captions,  # noqa: F401
+    desk,  # noqa: F401
+    recordings,  # noqa: F401
+    sources,  # noqa: F401
+)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sotong.core.crypto import digest
+from sotong.core.masking import mask_text
 from sotong.core.ratelimit import Limit, allow
 from sotong.organisation.models import Department, Dong
 from sotong.voice import selectors, statistics
 from sotong.voice.choices import Channel, Kind, Status
 from sotong.voice.forms import CaseForm, TrackLookupForm
-from sotong.core.masking import mask_text
 from sotong.voice.models import Attachment, Case, CaseMessage
 from sotong.voice.services.intake import Submission, case_receive, normalise_phone
 

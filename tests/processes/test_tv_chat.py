@@ -62,13 +62,17 @@ def test_a_line_from_one_browser_appears_in_another_and_the_desk_puts_a_question
     writer.fill("#tv-chat-body", "불꽃놀이 때 여의나루역 혼잡 대책이 궁금합니다. 제 번호 010-1234-5678")
     writer.check("#tv-chat-question")
     writer.press("#tv-chat-body", "Enter")
-    wait_until(lambda: "불꽃놀이" in text_of(reader, "#tv-chat-log"), timeout=10, message="line in the other browser")
+    wait_until(
+        lambda: "불꽃놀이" in text_of(reader, "#tv-chat-log"), timeout=10, message="line in the other browser"
+    )
     line = text_of(reader, "#tv-chat-log")
     assert "당산동주민" in line and "010-****-5678" in line and "1234-5678" not in line
     assert writer.locator("#tv-chat-body").input_value() == ""  # sent
     # Announced politely after a moment (one line: read out; a flood would be summarised).
     wait_until(lambda: "불꽃놀이" in text_of(reader, "#tv-chat-announce"), timeout=10, message="announced")
     axe_clean(reader, "tv-chat-reader-phone-ko", shots)
+    # 390 CSS pixels wide (a phone, or a 780-pixel window at 200 % zoom): nothing scrolls sideways.
+    assert reader.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     # A link waits for a moderator: the writer is told, the reader sees nothing.
     writer.fill("#tv-chat-body", "자세한 건 www.example.com 보세요")

@@ -1,5 +1,8 @@
 """ffmpeg, fed the encoder's FLV on its standard input, writes HLS: a master playlist and one rendition per
-configured height, one-second segments carrying EXT-X-PROGRAM-DATE-TIME (for the player's latency)."""
+configured height, one-second segments carrying EXT-X-PROGRAM-DATE-TIME (for the player's latency). Live
+segments are deleted as the playlist moves on, so a live stream's disk use stays at a few seconds of video.
+With a recording part, the same ffmpeg also keeps what the encoder sent, untouched (``-c copy``), as MPEG-TS:
+the recording, which becomes the VOD after the broadcast (decision 0076)."""
 
 from __future__ import annotations
 
@@ -44,7 +47,7 @@ def ffmpeg_binary() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-def hls_command(folder: Path, *, ffmpeg: str | None = None) -> list[str]:
+def hls_command(folder: Path, *, ffmpeg: str | None = None, record_to: Path | None = None) -> list[str]:
     chosen = renditions()
     split = f"[0:v]split={len(chosen)}" + "".join(f"[s{i}]" for i in range(len(chosen)))
     scales = ";".join(f"[s{i}]scale=-2:{r.height}[v{i}]" for i, r in enumerate(chosen))
@@ -109,14 +112,18 @@ def hls_command(folder: Path, *, ffmpeg: str | None = None) -> list[str]:
         str(folder / "%v" / "seg_%06d.ts"),
         str(folder / "%v" / "stream.m3u8"),
     ]
+    if record_to is not None:
+        # MPEG-TS survives a killed ingest: a part cut short is readable up to its last packet.
+        command += ["-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", "-f", "mpegts", str(record_to)]
     return command
 
 
 class Packager:
     """One ffmpeg for one live stream."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, record_to: Path | None = None) -> None:
         self.folder = folder
+        self.record_to = record_to
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -127,7 +134,7 @@ class Packager:
         for rendition in renditions():
             (self.folder / rendition.name).mkdir()
         self.process = await asyncio.create_subprocess_exec(
-            *hls_command(self.folder),
+            *hls_command(self.folder, record_to=self.record_to),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=None,  # ffmpeg's warnings go to this process's log

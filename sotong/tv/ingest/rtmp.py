@@ -1,7 +1,8 @@
 """The embedded RTMP ingest: an encoder connects to ``rtmp://host:port/live`` with the broadcast's stream
 key as the stream name. The publish command is answered only once ``services.ingest.publish_start`` has
 accepted the key; otherwise the connection is closed before the encoder sends any video. What an accepted
-encoder sends goes on, as FLV, to ffmpeg (``packager``), which writes the broadcast's HLS."""
+encoder sends goes on, as FLV, to ffmpeg (``packager``), which writes the broadcast's HLS and keeps the
+connection's part of the recording (``services.recordings``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,11 @@ from pyrtmp.rtmp import RTMPProtocol, SimpleRTMPController
 from pyrtmp.session_manager import SessionManager
 
 from sotong.tv.ingest.packager import Packager
+from sotong.tv.ingest.restream import restreams_start, restreams_stop, restreams_stop_all
+from sotong.tv.models import Broadcast
 from sotong.tv.services.ingest import publish_end, publish_start, publishers_gone
+from sotong.tv.services.recordings import recording_part_begin
+from sotong.tv.services.restream import restream_reset
 
 logger = logging.getLogger(__name__)
 INGEST = "embedded"
@@ -26,10 +31,10 @@ INGEST = "embedded"
 class LiveStream:
     """An accepted encoder's stream: its key, its public name, the FLV framing and its ffmpeg."""
 
-    def __init__(self, key: str, name: str, folder: Path) -> None:
+    def __init__(self, key: str, name: str, folder: Path, *, record_to: Path | None = None) -> None:
         self.key, self.name = key, name
         self.flv = FLVWriter()
-        self.packager = Packager(folder)
+        self.packager = Packager(folder, record_to=record_to)
 
     async def start(self) -> None:
         await self.packager.start()
@@ -57,11 +62,24 @@ class IngestController(SimpleRTMPController):
         if not decision.accepted:
             logger.warning("Refused a publish from %s: %s", _address(session), decision.outcome)
             raise StreamClosedException(decision.outcome)
-        stream = LiveStream(key, decision.stream_name, self.hls_root / decision.stream_name)
+        assert decision.broadcast is not None
+        record_to = await self._recording_part(decision.broadcast)
+        stream = LiveStream(
+            key, decision.stream_name, self.hls_root / decision.stream_name, record_to=record_to
+        )
         session.state = stream
         await stream.start()
+        restreams_start(stream.name, decision.broadcast.pk, stream.packager.folder)
         logger.info("Live: %s from %s", decision.stream_name, _address(session))
         await super().on_ns_publish(session, message)
+
+    async def _recording_part(self, broadcast: Broadcast) -> Path | None:
+        try:
+            return await sync_to_async(recording_part_begin)(broadcast=broadcast)
+        except OSError:
+            # The broadcast goes on air all the same; the control page shows no recording for it.
+            logger.exception("Cannot record %s", broadcast.pk)
+            return None
 
     def _stream(self, session: SessionManager) -> LiveStream | None:
         return session.state if isinstance(session.state, LiveStream) else None
@@ -83,6 +101,8 @@ class IngestController(SimpleRTMPController):
         session.state = None
         if stream is None:
             return
+        # The destinations first: the packager's end of playlist would read to them as a failure.
+        await restreams_stop(stream.name)
         await stream.packager.close()
         await sync_to_async(publish_end)(stream.key, remote_addr=_address(session), ingest=INGEST)
         logger.info("Ended: %s", stream.name)
@@ -93,6 +113,7 @@ async def serve(host: str, port: int, hls_root: Path, *, ready: Any = None) -> N
     released first, and what this one has connected when it stops is released last."""
     hls_root.mkdir(parents=True, exist_ok=True)
     released = await sync_to_async(publishers_gone)(ingest=INGEST)
+    await sync_to_async(restream_reset)()
     if released:
         logger.warning("Released %d broadcast(s) left connected by an earlier run of the ingest", released)
     loop = asyncio.get_running_loop()
@@ -108,4 +129,5 @@ async def serve(host: str, port: int, hls_root: Path, *, ready: Any = None) -> N
             await server.serve_forever()
         finally:
             # Stopped (SIGTERM, Ctrl-C): the encoders' connections end with this process.
+            await asyncio.shield(restreams_stop_all())
             await asyncio.shield(sync_to_async(publishers_gone)(ingest=INGEST))

@@ -1,5 +1,6 @@
 """The producer's hand on a broadcast: end it (the encoder may still be connected: the public page
-says it ended and the ingest refuses the key from then on) or cancel one that has not begun."""
+says it ended and the ingest refuses the key from then on; its recording becomes the VOD) or cancel one that
+has not begun."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sotong.accounts.models import User
 from sotong.core.audit import audit_record
 from sotong.tv.choices import BroadcastState
 from sotong.tv.models import Broadcast
+from sotong.tv.services.recordings import recording_close
 
 
 @transaction.atomic
@@ -24,6 +26,7 @@ def broadcast_end(broadcast: Broadcast, *, by: User | None) -> Broadcast:
     broadcast.publishing = False
     broadcast.save(update_fields=["state", "ended_at", "publishing", "updated_at"])
     audit_record(action="tv.broadcast_ended", actor=by, target=broadcast)
+    recording_close(broadcast=broadcast)
     return broadcast
 
 

@@ -56,7 +56,7 @@ def test_ordinary_korean_is_not_profanity(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text, linked",
+    ("text", "linked"),
     [
         ("https://example.com 보세요", True),
         ("www.naver.com", True),
@@ -117,7 +117,7 @@ def test_a_line_is_stored_masked_and_shown(live: Any) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "body, reason",
+    ("body", "reason"),
     [("자세한 건 www.example.com 에서", HoldReason.LINK), ("씨 발 뭐하냐", HoldReason.PROFANITY)],
 )
 def test_links_and_profanity_wait_for_a_moderator(live: Any, body: str, reason: str) -> None:
@@ -135,7 +135,7 @@ def test_review_mode_holds_every_line(live: Any) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "author, body, code",
+    ("author", "body", "code"),
     [
         ("주민", "가" * 301, "long"),
         ("주민", "   ", "empty"),
@@ -373,7 +373,9 @@ def test_moderators_hand_the_chat_over_with_a_note(client: Any, live: Any, studi
     shift_url = reverse("tv_desk:shift", kwargs={"pk": live.pk})
     desk_url = reverse("tv_desk:desk", kwargs={"pk": live.pk})
     client.force_login(studio)
-    refused = client.post(shift_url, {"action": "note", "note": "아직 당번이 아님"}, HTTP_ACCEPT="application/json")
+    refused = client.post(
+        shift_url, {"action": "note", "note": "아직 당번이 아님"}, HTTP_ACCEPT="application/json"
+    )
     assert refused.status_code == 400 and "당번" in refused.json()["message"]
     client.post(shift_url, {"action": "take_over"})
     client.post(shift_url, {"action": "note", "note": "문래동 질문 2건 대기 중. '홍보알바'는 광고 계정."})

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sotong.core.i18n import localised
 from sotong.tv.choices import BroadcastState
-from sotong.tv.selectors import calendar_broadcasts, public_broadcasts, schedule
+from sotong.tv.selectors import calendar_broadcasts, on_air, public_broadcasts, recent_chat, schedule, vod_for
+from sotong.tv.services.chat import DEVICE_COOKIE
 from sotong.tv.services.ingest import stream_name
 
 
@@ -24,17 +28,44 @@ def broadcast(request: HttpRequest, pk: int) -> HttpResponse:
     found = public_broadcasts().filter(pk=pk).first()
     if found is None:
         raise Http404
-    return render(
+    vod = vod_for(broadcast=found) if found.state == BroadcastState.ENDED else None
+    chat_open = found.state in (BroadcastState.LIVE, BroadcastState.SCHEDULED) and found.chat_mode != "closed"
+    response = render(
         request,
         "tv/broadcast.html",
         {
+            "chat_open": chat_open,
+            "chat_recent": recent_chat(found) if chat_open else [],
             "broadcast": found,
             "is_live": found.state == BroadcastState.LIVE,
             "stream_name": stream_name(found),
             "up_next": schedule().upcoming[:3],
-            "recording_ready": False,  # the recordings part sets this from its selector
+            "can_remind": found.state == BroadcastState.SCHEDULED and found.starts_at > timezone.now(),
+            "recording_ready": vod is not None,
+            "vod": vod,
         },
     )
+    if chat_open and DEVICE_COOKIE not in request.COOKIES:
+        # The viewer's device, for slow mode, 공감 and bans in the chat (no account needed).
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(24),
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@require_GET
+def overlay(request: HttpRequest, pk: int) -> HttpResponse:
+    """The on-air overlay the studio adds to OBS as a browser source: transparent, it shows the line the
+    producer put on air (with its source) and nothing else."""
+    found = public_broadcasts().filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return render(request, "tv/overlay.html", {"broadcast": found, "on_air": on_air(found)})
 
 
 @require_GET

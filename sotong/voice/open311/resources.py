@@ -13,9 +13,9 @@ from typing import Any
 from django.conf import settings
 
 from sotong.core.i18n import localised
+from sotong.core.masking import mask_text
 from sotong.core.workdays import SEOUL
 from sotong.voice.choices import Status
-from sotong.core.masking import mask_text
 from sotong.voice.models import Case, ServiceCategory
 from sotong.voice.open311.selectors import Update, is_closed
 

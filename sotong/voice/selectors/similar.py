@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sotong.core.masking import mask_text
 from sotong.organisation.selectors import case_departments_for
 from sotong.voice.choices import Status
-from sotong.core.masking import mask_text
 from sotong.voice.models import Case, CaseMessage, ServiceCategory
 from sotong.voice.routing.text import EN_STOP
 from sotong.voice.selectors.cases import can_handle_case

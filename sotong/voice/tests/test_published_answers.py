@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from sotong.organisation.models import Dong
 from sotong.core.masking import mask_name, mask_phone, mask_text
+from sotong.organisation.models import Dong
 from sotong.voice.models import Case
 from sotong.voice.services import handling
 from sotong.voice.tests.test_inbox_pages import roads_case

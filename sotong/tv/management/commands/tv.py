@@ -1,4 +1,5 @@
-"""`sotong tv`: the embedded shape's 소통TV ingest (decision 0073)."""
+"""`sotong tv`: the embedded shape's 소통TV ingest (decision 0073) and, beside it, the readers of the
+broadcasts' YouTube and Facebook chats (decision 0075) when TV_EXTERNAL_CHAT_ENABLED."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand
 
 from sotong.core.supervision import announce_ready
 from sotong.tv.ingest.rtmp import serve
+from sotong.tv.sources.runner import run_external_chat
 
 
 class Command(BaseCommand):
@@ -21,11 +23,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=settings.TV_RTMP_HOST)
         parser.add_argument("--port", type=int, default=settings.TV_RTMP_PORT)
+        parser.add_argument(
+            "--no-external-chat",
+            action="store_true",
+            help="Do not read the broadcasts' YouTube and Facebook chats (they are read when TV_EXTERNAL_CHAT_ENABLED).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        asyncio.run(self._run(options["host"], options["port"]))
+        external_chat = settings.TV_EXTERNAL_CHAT_ENABLED and not options["no_external_chat"]
+        asyncio.run(self._run(options["host"], options["port"], external_chat=external_chat))
 
-    async def _run(self, host: str, port: int) -> None:
+    async def _run(self, host: str, port: int, *, external_chat: bool = False) -> None:
         loop = asyncio.get_running_loop()
         task = asyncio.current_task()
         assert task is not None
@@ -38,6 +46,10 @@ class Command(BaseCommand):
             announce_ready()
 
         try:
-            await serve(host, port, settings.TV_HLS_DIR, ready=ready)
+            if external_chat:
+                self.stdout.write("소통TV reading the broadcasts' YouTube and Facebook chats.")
+                await asyncio.gather(serve(host, port, settings.TV_HLS_DIR, ready=ready), run_external_chat())
+            else:
+                await serve(host, port, settings.TV_HLS_DIR, ready=ready)
         except asyncio.CancelledError:
             self.stdout.write("소통TV ingest stopped.")
