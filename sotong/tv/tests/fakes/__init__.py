@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from django.utils import timezone
 
 from sotong.tv.sources import Clock
 
@@ -41,6 +44,22 @@ class SimulatedClock(Clock):
         with self.lock:
             self.at = max(self.at, target)
         await asyncio.sleep(0)
+
+
+class WallClock(SimulatedClock):
+    """Real time, for a fake serving a separate process (``sotong tv``): a stream held open waits for real."""
+
+    def __init__(self) -> None:
+        super().__init__(timezone.now())
+
+    def now(self) -> datetime:
+        return timezone.now()
+
+    def advance(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
 
 
 @dataclass
@@ -75,7 +94,11 @@ class FakeServer:
                     at=fake.clock.now(),
                 )
                 fake.requests.append(recorded)
-                fake.handle(recorded, self)
+                try:
+                    fake.handle(recorded, self)
+                except (BrokenPipeError, ConnectionResetError):
+                    # The reader went away while a stream was open (it stopped, or the test ended).
+                    self.close_connection = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
