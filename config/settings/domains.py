@@ -109,5 +109,13 @@ if not TV_YOUTUBE_API_BASE.startswith(("http://", "https://")) or not TV_FACEBOO
     raise ImproperlyConfigured("TV_YOUTUBE_API_BASE and TV_FACEBOOK_GRAPH_BASE must be http(s):// URLs.")
 if TV_YOUTUBE_DAILY_QUOTA < 100:
     raise ImproperlyConfigured(
+# Telling a YouTube author in the live chat that their comment became a case writes as the district's channel:
+# OAuth (scope youtube.force-ssl) by a refresh token from Google's consent screen; unset, the desk says so.
+TV_YOUTUBE_OAUTH_CLIENT_ID = os.environ.get("TV_YOUTUBE_OAUTH_CLIENT_ID", "").strip()
+TV_YOUTUBE_OAUTH_CLIENT_SECRET = os.environ.get("TV_YOUTUBE_OAUTH_CLIENT_SECRET", "").strip()
+TV_YOUTUBE_OAUTH_REFRESH_TOKEN = os.environ.get("TV_YOUTUBE_OAUTH_REFRESH_TOKEN", "").strip()
+TV_GOOGLE_TOKEN_URL = (
+    os.environ.get("TV_GOOGLE_TOKEN_URL", "").strip() or "https://oauth2.googleapis.com/token"
+)
         "TV_YOUTUBE_DAILY_QUOTA must be at least 100 units (Google's default is 10000)."
     )

@@ -154,6 +154,10 @@ class ChatMessage(models.Model):
     desk_changed_at = models.DateTimeField(null=True, blank=True)
     upvotes = models.PositiveIntegerField(_("공감"), default=0)
     case_reference = models.CharField(_("민원 번호"), max_length=40, blank=True, default="")
+    # A YouTube or Facebook author told on their platform that their line became a case: "" (not asked),
+    # sending, sent, failed or unavailable (the district's account for it is not configured); why, if not.
+    told = models.CharField(max_length=12, blank=True, default="")
+    told_note = models.CharField(max_length=200, blank=True, default="")
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

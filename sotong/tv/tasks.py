@@ -33,3 +33,11 @@ def send_reminders() -> int:
     from sotong.tv.services.reminders import send_due_reminders
 
     return send_due_reminders()
+
+
+@task()
+def tell_author(message_id: int) -> str:
+    """A YouTube or Facebook line became a case: tell its author there."""
+    from sotong.tv.sources.replies import tell_author as tell
+
+    return tell(message_id)

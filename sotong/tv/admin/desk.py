@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 
 from sotong.tv.admin.broadcasts import _producer
-from sotong.tv.choices import ChatMode, ChatState, DeskState
+from sotong.tv.choices import ChatMode, ChatSource, ChatState, DeskState
 from sotong.tv.models import Broadcast, ChatBan, ChatMessage, ModeratorShift, Poll
 from sotong.tv.services import chat as chat_services
 from sotong.tv.services import desk as desk_services
@@ -156,7 +156,12 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             pk,
             ok=True,
-            text=_("민원 %(number)s(으)로 접수했습니다.") % {"number": result},
+            text=(
+                _("민원 %(number)s(으)로 접수했습니다. 작성자에게 %(platform)s(으)로 알리는 중입니다.")
+                % {"number": result, "platform": message.get_source_display()}
+                if message.source != ChatSource.SITE
+                else _("민원 %(number)s(으)로 접수했습니다.") % {"number": result}
+            ),
             case=result,
         )
     return _answer(request, pk, ok=True, text=str(DONE[action]))

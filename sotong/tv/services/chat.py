@@ -139,6 +139,7 @@ def for_moderators(message: ChatMessage) -> dict[str, Any]:
         "held_reason": message.held_reason,
         "desk_state": message.desk_state,
         "case_reference": message.case_reference,
+        "told": message.told,
     }
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from sotong.core.audit import audit_record
 from sotong.core.events import send_event_on_commit
+from sotong.core.queue import enqueue_on_commit
 from sotong.core.referrals import Referral, can_refer, refer_case
 from sotong.tv.choices import ChatMode, ChatSource, ChatState, DeskState
 from sotong.tv.models import Broadcast, ChatMessage, ModeratorShift
@@ -90,8 +91,9 @@ def chat_settings(*, broadcast: Broadcast, mode: str, slow_seconds: int, by: Any
 
 
 def chat_refer(*, message: ChatMessage, by: Any) -> str:
-    """Make a line a voice case (routed like any other); returns the case number. The author is told
-    in the chat (site) — on YouTube and Facebook the desk shows that they could not be told."""
+    """Make a line a voice case (routed like any other); returns the case number. The author is told in the
+    chat (site), or on YouTube or Facebook by a task (``sources.replies.tell_author``) whose outcome the desk
+    shows."""
     if message.case_reference:
         return message.case_reference
     if not can_refer():
@@ -110,7 +112,12 @@ def chat_refer(*, message: ChatMessage, by: Any) -> str:
             )
         )
         message.case_reference = number
-        message.save(update_fields=["case_reference"])
+        if message.source != ChatSource.SITE:
+            from sotong.tv.tasks import tell_author
+
+            message.told = "sending"
+            enqueue_on_commit(tell_author, message_id=message.pk)
+        message.save(update_fields=["case_reference", "told"])
         audit_record(action="tv.chat.refer", actor=by, target=message, detail={"case": number})
         _desk_event(message)
         if message.source == ChatSource.SITE:

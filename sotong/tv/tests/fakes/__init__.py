@@ -69,6 +69,7 @@ class Recorded:
     query: dict[str, str]
     headers: dict[str, str]
     at: datetime
+    body: bytes = b""
 
 
 class FakeServer:
@@ -100,6 +101,20 @@ class FakeServer:
                     # The reader went away while a stream was open (it stopped, or the test ended).
                     self.close_connection = True
 
+            def do_POST(self) -> None:
+                parts = urlsplit(self.path)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                recorded = Recorded(
+                    method="POST",
+                    path=parts.path,
+                    query={k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()},
+                    headers={k.lower(): v for k, v in self.headers.items()},
+                    at=fake.clock.now(),
+                    body=body,
+                )
+                fake.requests.append(recorded)
+                fake.handle_post(recorded, self)
+
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
@@ -127,6 +142,9 @@ class FakeServer:
 
     def handle(self, request: Recorded, handler: BaseHTTPRequestHandler) -> None:
         raise NotImplementedError
+
+    def handle_post(self, request: Recorded, handler: BaseHTTPRequestHandler) -> None:
+        send_json(handler, 404, b'{"error": {"code": 404, "message": "Not Found"}}')
 
 
 def send_json(handler: BaseHTTPRequestHandler, status: int, body: bytes) -> None:

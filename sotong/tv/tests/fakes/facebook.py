@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
+from urllib.parse import parse_qs
 
 from sotong.tv.tests.fakes import (
     FakeServer,
@@ -74,8 +75,9 @@ class FakeFacebook(FakeServer):
         self.token = token
         self.sse = sse
         self.comments: list[Comment] = []
-        # Graph error codes the next calls answer with, per endpoint ("comments" or "live_comments").
-        self.script: dict[str, deque[int]] = {"comments": deque(), "live_comments": deque()}
+        # Graph error codes the next calls answer with, per endpoint ("comments", "live_comments" or "reply").
+        self.script: dict[str, deque[int]] = {"comments": deque(), "live_comments": deque(), "reply": deque()}
+        self.replies: list[tuple[str, str]] = []  # (comment id, message) the Page answered
         self.streamed = 0  # comments the SSE connections have pushed so far
 
     @property
@@ -133,3 +135,25 @@ class FakeFacebook(FakeServer):
             write_chunk(handler, f"data: {json.dumps(comment.payload(), ensure_ascii=False)}\n\n".encode())
         self.streamed = len(visible)
         end_chunked(handler)  # the stream ends (a connection lasts at most 4 hours): the reader reconnects
+
+    # --- replies: POST /{comment-id}/comments (a Page answering under a comment) ---
+
+    def handle_post(self, request: Recorded, handler: BaseHTTPRequestHandler) -> None:
+        form = {k: v[0] for k, v in parse_qs(request.body.decode(), keep_blank_values=True).items()}
+        parts = request.path.strip("/").split("/")
+        known = {c.id for c in self.comments}
+        if len(parts) != 3 or parts[0] != VERSION or parts[2] != "comments" or parts[1] not in known:
+            send_json(handler, *error_body(100))
+            return
+        if form.get("access_token") != self.token:
+            send_json(handler, *error_body(190))
+            return
+        if self.script["reply"]:
+            send_json(handler, *error_body(self.script["reply"].popleft()))
+            return
+        if not form.get("message"):
+            send_json(handler, *error_body(100))
+            return
+        self.replies.append((parts[1], form["message"]))
+        reply_id = f"{self.video_id}_{70000 + len(self.replies)}"
+        send_json(handler, 200, json.dumps({"id": reply_id}).encode())

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
+from urllib.parse import parse_qs
 
 from sotong.tv.tests.fakes import (
     FakeServer,
@@ -97,6 +98,11 @@ class FakeYouTube(FakeServer):
         self.script: deque[str] = deque()
         self.units = 0
         self.first_delivered: dict[str, datetime] = {}
+        # The district's channel, for liveChatMessages.insert (OAuth by a refresh token).
+        self.client_id, self.client_secret = "sotong.apps.googleusercontent.com", "test-client-secret"
+        self.refresh_token = "1//test-refresh-token"
+        self.channel_id, self.channel_name = "UCyeongdeungpo00000000001", "영등포구청"
+        self.access_tokens: list[str] = []
 
     @property
     def base(self) -> str:
@@ -231,3 +237,67 @@ class FakeYouTube(FakeServer):
                 write_chunk(handler, b",\n" + json.dumps(body).encode())
         write_chunk(handler, b"]")
         end_chunked(handler)
+
+    # --- the district's own channel writing: the OAuth token endpoint and liveChatMessages.insert ---
+
+    @property
+    def token_url(self) -> str:
+        return self.url + "/token"
+
+    def handle_post(self, request: Recorded, handler: BaseHTTPRequestHandler) -> None:
+        if request.path == "/token":
+            form = {k: v[0] for k, v in parse_qs(request.body.decode(), keep_blank_values=True).items()}
+            expected = {
+                "grant_type": "refresh_token",
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "refresh_token": self.refresh_token,
+            }
+            if any(form.get(key) != value for key, value in expected.items()):
+                body = {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+                send_json(handler, 400, json.dumps(body).encode())
+                return
+            self.access_tokens.append(f"ya29.fake-{len(self.access_tokens) + 1}")
+            body = {
+                "access_token": self.access_tokens[-1],
+                "expires_in": 3599,
+                "scope": "https://www.googleapis.com/auth/youtube.force-ssl",
+                "token_type": "Bearer",
+            }
+            send_json(handler, 200, json.dumps(body).encode())
+            return
+        if request.path != f"{PREFIX}/liveChat/messages" or request.query.get("part") != "snippet":
+            send_json(handler, 404, b'{"error": {"code": 404, "message": "Not Found"}}')
+            return
+        self.units += 50
+        if request.headers.get("authorization") not in {f"Bearer {token}" for token in self.access_tokens}:
+            body = {
+                "error": {
+                    "code": 401,
+                    "message": "Request had invalid authentication credentials.",
+                    "errors": [{"message": "Invalid Credentials", "domain": "global", "reason": "authError"}],
+                }
+            }
+            send_json(handler, 401, json.dumps(body).encode())
+            return
+        scripted = self.script.popleft() if self.script else ""
+        if scripted:
+            send_json(handler, *error_body(scripted))
+            return
+        snippet = json.loads(request.body).get("snippet", {})
+        if snippet.get("liveChatId") != self.live_chat_id:
+            send_json(handler, *error_body("liveChatNotFound"))
+            return
+        text = snippet.get("textMessageDetails", {}).get("messageText", "")
+        if snippet.get("type") != "textMessageEvent" or not 0 < len(text) <= 200:
+            body = {
+                "error": {
+                    "code": 400,
+                    "message": "The message text is invalid.",
+                    "errors": [{"domain": "youtube.liveChat", "reason": "messageTextInvalid"}],
+                }
+            }
+            send_json(handler, 400, json.dumps(body).encode())
+            return
+        message_id = self.post(text, author=self.channel_name, channel_id=self.channel_id)
+        send_json(handler, 200, json.dumps(self._item(self.messages[-1]) | {"id": message_id}).encode())
