@@ -66,6 +66,9 @@ if TV_INGEST_SECRET and len(TV_INGEST_SECRET) < 32:
 # nginx-rtmp (the scaled shape): the application that packages HLS, to which an accepted stream is relayed
 # under its public name (rtmp://127.0.0.1:1935/hls → …/hls/b<id>), so the key never names a file.
 TV_NGINX_HLS_APP = os.environ.get("TV_NGINX_HLS_APP", "").strip() or "rtmp://127.0.0.1:1935/hls"
+# Where nginx's `record` writes the broadcasts it relays (scaled shape, decision 0076): on_record_done names a file
+# here and a worker adopts it as a part of the recording. Sotong must read this folder (same host or volume).
+TV_NGINX_RECORD_DIR = Path(os.environ.get("TV_NGINX_RECORD_DIR") or DATA_DIR / "tv" / "nginx-recordings")
 if not TV_NGINX_HLS_APP.startswith("rtmp://"):
     raise ImproperlyConfigured("TV_NGINX_HLS_APP must be an rtmp:// URL (nginx's HLS application).")
 # Where producers point their encoder (shown in the back office with the stream key).

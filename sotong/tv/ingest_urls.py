@@ -11,4 +11,5 @@ app_name = "tv_ingest"
 urlpatterns: list[URLPattern] = [
     path("nginx/on-publish", ingest.on_publish, name="on_publish"),
     path("nginx/on-publish-done", ingest.on_publish_done, name="on_publish_done"),
+    path("nginx/on-record-done", ingest.on_record_done, name="on_record_done"),
 ]

@@ -21,6 +21,21 @@ def build_vod(recording_id: int) -> str:
 
 
 @task()
+def adopt_nginx_recording(broadcast_id: int, path: str, started_at: str) -> int:
+    """nginx recorded a connection (scaled shape): make it a part of the broadcast's recording."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from sotong.tv.models import Broadcast
+    from sotong.tv.services.recordings import recording_adopt
+
+    broadcast = Broadcast.objects.get(pk=broadcast_id)
+    return recording_adopt(
+        broadcast=broadcast, source=Path(path), started_at=datetime.fromisoformat(started_at)
+    ).pk
+
+
+@task()
 def build_pending_vods() -> int:
     """Recordings whose build was lost (a worker died mid-way): build them now."""
     from sotong.tv.services.recordings import recordings_sweep

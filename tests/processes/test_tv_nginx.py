@@ -44,7 +44,6 @@ rtmp {{
     }}
     application hls {{
       live on;
-      record off;
       allow publish 127.0.0.1;
       deny publish all;
       deny play all;
@@ -52,6 +51,10 @@ rtmp {{
       hls_path {root}/hls;
       hls_fragment 1s;
       hls_playlist_length 6s;
+      record all;
+      record_path {root}/rec;
+      record_unique on;
+      on_record_done http://127.0.0.1:{web_port}/tv-ingest/nginx/on-record-done?secret={secret};
     }}
   }}
 }}
@@ -62,9 +65,18 @@ rtmp {{
 def nginx(processes: Processes, base_env: dict[str, str], tmp_path: Path) -> Iterator[tuple[int, Path]]:
     require(NGINX.exists() and RTMP_MODULE.exists(), "nginx with the RTMP module is not installed")
     rtmp_port = free_port()
-    env = {**base_env, "TV_INGEST_SECRET": SECRET, "TV_NGINX_HLS_APP": f"rtmp://127.0.0.1:{rtmp_port}/hls"}
+    env = {
+        **base_env,
+        "TV_INGEST_SECRET": SECRET,
+        "TV_NGINX_HLS_APP": f"rtmp://127.0.0.1:{rtmp_port}/hls",
+        "TV_NGINX_RECORD_DIR": str(tmp_path / "rec"),
+        "TV_RECORDINGS_DIR": str(tmp_path / "recordings"),
+        "TV_VOD_DIR": str(tmp_path / "vod"),
+    }
     _, web_port = processes.serve(env=env, name="serve")
+    processes.start(["worker"], env=env, name="worker")
     (tmp_path / "hls").mkdir()
+    (tmp_path / "rec").mkdir()
     conf = tmp_path / "nginx.conf"
     conf.write_text(
         CONFIG.format(
@@ -106,3 +118,24 @@ def test_nginx_takes_only_the_right_key_and_writes_hls_under_the_public_name(
     wait_until(lambda: not type(broadcast).objects.get(pk=broadcast.pk).publishing, timeout=15)
     outcomes = list(broadcast.ingest_attempts.order_by("pk").values_list("outcome", "ingest", "remote_addr"))
     assert outcomes == [("accepted", "nginx", "127.0.0.1"), ("ended", "nginx", "127.0.0.1")]
+
+    # nginx recorded the relayed stream; a worker made it a part of the recording. The end builds the VOD.
+    from sotong.tv.models import Recording
+    from sotong.tv.services.broadcasts import broadcast_end
+
+    root = hls.parent
+    wait_until(
+        lambda: list((root / "recordings" / f"b{broadcast.pk}").glob("part-*.ts")),
+        timeout=30,
+        message="nginx's recording adopted as a part",
+    )
+    assert list((root / "rec").iterdir()) == []  # the FLV was taken
+    broadcast_end(type(broadcast).objects.get(pk=broadcast.pk), by=None)
+    wait_until(
+        lambda: Recording.objects.get(broadcast=broadcast).state == "ready",
+        timeout=60,
+        message="the VOD built",
+    )
+    recording = Recording.objects.get(broadcast=broadcast)
+    assert 4 < recording.duration_seconds < 8, recording.duration_seconds
+    assert "#EXT-X-ENDLIST" in (root / "vod" / f"b{broadcast.pk}" / "index.m3u8").read_text()

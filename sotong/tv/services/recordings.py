@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -52,10 +52,68 @@ def recording_part_begin(*, broadcast: Broadcast) -> Path:
     Recording.objects.get_or_create(broadcast=broadcast)
     folder = recording_folder(broadcast.pk)
     folder.mkdir(parents=True, exist_ok=True)
-    numbers = [int(match.group(1)) for file in folder.iterdir() if (match := PART.fullmatch(file.name))]
-    stem = f"part-{max(numbers, default=0) + 1:03d}"
+    stem = _next_part(folder)
     (folder / f"{stem}.json").write_text(json.dumps({"started_at": timezone.now().isoformat()}))
     return folder / f"{stem}.ts"
+
+
+def _next_part(folder: Path) -> str:
+    numbers = [int(match.group(1)) for file in folder.iterdir() if (match := PART.fullmatch(file.name))]
+    return f"part-{max(numbers, default=0) + 1:03d}"
+
+
+# nginx-rtmp's `record_unique on` ends a recording's name with the second it began: b12-1765094400.flv
+NGINX_RECORDED = re.compile(r"b(?P<pk>[0-9]{1,12})-(?P<started>[0-9]{9,11})\.flv")
+
+
+def nginx_recorded_file(name: str, path: str) -> tuple[int, Path, datetime] | None:
+    """What nginx's on_record_done names, checked: a file ``b<id>-<unix time>.flv`` directly inside
+    TV_NGINX_RECORD_DIR (no other path is ever read), for the stream ``name`` it recorded."""
+    root = Path(settings.TV_NGINX_RECORD_DIR).resolve()
+    try:
+        file = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return None
+    match = NGINX_RECORDED.fullmatch(file.name)
+    if file.parent != root or not file.is_file() or match is None or name != f"b{match['pk']}":
+        return None
+    started = datetime.fromtimestamp(int(match["started"]), tz=UTC)
+    return int(match["pk"]), file, started
+
+
+def recording_adopt(*, broadcast: Broadcast, source: Path, started_at: datetime) -> Recording:
+    """The scaled shape: nginx recorded a connection of ``broadcast`` to ``source`` (FLV). It becomes the
+    recording's next part, remuxed to MPEG-TS without re-encoding, and the FLV is deleted. A part that
+    arrives after the broadcast ended (nginx reports when the encoder stops, which may be after 종료) makes
+    the VOD build again, unless the VOD is already ready: then it is kept aside and logged."""
+    recording, _ = Recording.objects.get_or_create(broadcast=broadcast)
+    folder = recording_folder(broadcast.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = _next_part(folder)
+    result = subprocess.run(
+        [ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
+         "-map", "0", "-c", "copy", "-f", "mpegts", str(folder / f"{stem}.ts")],
+        capture_output=True, text=True, timeout=BUILD_LEASE_SECONDS, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        (folder / f"{stem}.ts").unlink(missing_ok=True)
+        raise VodError(f"ffmpeg {result.returncode}: {result.stderr.strip()[-400:]}")
+    (folder / f"{stem}.json").write_text(json.dumps({"started_at": started_at.isoformat()}))
+    source.unlink(missing_ok=True)
+    with transaction.atomic():
+        recording = Recording.objects.select_for_update().get(pk=recording.pk)
+        ended = Broadcast.objects.filter(pk=broadcast.pk, state=BroadcastState.ENDED).exists()
+        if recording.state == RecordingState.READY:
+            logger.warning(
+                "A part of broadcast %s arrived after its VOD was built: kept in %s", broadcast.pk, folder
+            )
+        elif ended:
+            from sotong.tv.tasks import build_vod
+
+            recording.state, recording.error = RecordingState.PROCESSING, ""
+            recording.save(update_fields=["state", "error"])
+            enqueue_on_commit(build_vod, recording_id=recording.pk)
+    return recording
 
 
 def recording_close(*, broadcast: Broadcast) -> Recording | None:

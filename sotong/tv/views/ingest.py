@@ -18,7 +18,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from sotong.core.queue import enqueue_on_commit
+from sotong.tv.models import Broadcast
 from sotong.tv.services.ingest import publish_end, publish_start
+from sotong.tv.services.recordings import nginx_recorded_file
 
 INGEST = "nginx"
 
@@ -71,3 +74,25 @@ def on_publish_done(request: HttpRequest) -> HttpResponse:
         request.POST.get("name", ""), remote_addr=_address(request.POST.get("addr", "")), ingest=INGEST
     )
     return _text(decision.outcome, 200)
+
+
+@csrf_exempt
+@require_POST
+def on_record_done(request: HttpRequest) -> HttpResponse:
+    """nginx finished recording a connection (its HLS application's ``record``, ``record_unique on``): the
+    file becomes a part of the broadcast's recording, remuxed by a worker. Only a file named for the stream,
+    directly in TV_NGINX_RECORD_DIR, is taken."""
+    from sotong.tv.tasks import adopt_nginx_recording
+
+    if not _authorised(request):
+        return _text("forbidden", 403)
+    if request.POST.get("call") != "record_done":
+        return _text("expected call=record_done", 400)
+    found = nginx_recorded_file(request.POST.get("name", ""), request.POST.get("path", ""))
+    if found is None:
+        return _text("not a recording of ours", 400)
+    pk, file, started = found
+    if not Broadcast.objects.filter(pk=pk).exists():
+        return _text("no such broadcast", 404)
+    enqueue_on_commit(adopt_nginx_recording, broadcast_id=pk, path=str(file), started_at=started.isoformat())
+    return _text("adopting", 200)
