@@ -7,5 +7,6 @@ from sotong.tv.admin import (
     captions,  # noqa: F401
     desk,  # noqa: F401
     recordings,  # noqa: F401
+    restream,  # noqa: F401
     sources,  # noqa: F401
 )

@@ -132,7 +132,9 @@ class Destination:
                     delay,
                     stderr.replace(self.url, url_hint(self.url)).strip()[-500:],
                 )
-                await self._report(State.RETRYING, error=reason(stderr, code))
+                # Retried all the same, once a minute; 실패 tells the producer to look at the key or the platform.
+                gave_up = failures >= len(BACKOFF_SECONDS)
+                await self._report(State.FAILED if gave_up else State.RETRYING, error=reason(stderr, code))
                 await asyncio.sleep(delay)
         finally:
             await self._kill()
@@ -210,7 +212,9 @@ class BroadcastRestreams:
                 del self.destinations[pk]
                 await destination.stop(State.STOPPED)
         for pk, row in wanted.items():
-            if pk not in self.destinations:
+            running = self.destinations.get(pk)
+            # A destination whose loop died (the database was away when it reported) is started again.
+            if running is None or (running.task is not None and running.task.done()):
                 self.destinations[pk] = destination = Destination(row, self.folder)
                 destination.start()
 

@@ -9,7 +9,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,7 +60,8 @@ def restream_clean_url(url: str) -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("rtmp", "rtmps"):
         raise ValidationError(_("송출 주소는 rtmp:// 또는 rtmps:// 로 시작해야 합니다."))
-    if any(character.isspace() for character in value) or len(value) > 1000:
+    # ffmpeg takes the URL as one argument: no spaces, and no control characters (a NUL would not even start it).
+    if not value.isprintable() or any(character.isspace() for character in value) or len(value) > 1000:
         raise ValidationError(_("송출 주소에 공백이 있거나 너무 깁니다."))
     try:
         host, _port = parts.hostname, parts.port
@@ -74,6 +75,9 @@ def restream_clean_url(url: str) -> str:
         )
     if not settings.TV_RESTREAM_ALLOW_LOOPBACK and _private(host):
         raise ValidationError(_("이 서버 자신이나 내부망 주소로는 보낼 수 없습니다."))
+    # The same destination typed with capitals is still the same one for the duplicate check.
+    if "@" not in parts.netloc:
+        value = urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower()))
     return value
 
 
@@ -120,13 +124,21 @@ def restream_add(
     return target
 
 
-def restream_set_enabled(*, target: RestreamTarget, enabled: bool, by: Any, request: Any = None) -> None:
-    """Turned on, the ingest starts it within a few seconds while the broadcast is live; turned off, it stops."""
-    target.enabled = enabled
-    target.state = RestreamTarget.State.IDLE if enabled else RestreamTarget.State.STOPPED
+def restream_set_enabled(*, target: RestreamTarget, enabled: bool, by: Any, request: Any = None) -> bool:
+    """Turned on, the ingest starts it within a few seconds while the broadcast is live; turned off, it stops.
+    False, and nothing recorded, when it already was (a form sent twice)."""
+    fields: dict[str, Any] = {
+        "enabled": enabled,
+        "state": RestreamTarget.State.IDLE if enabled else RestreamTarget.State.STOPPED,
+        "updated_at": timezone.now(),
+    }
     if enabled:
-        target.attempts, target.last_error = 0, ""
-    target.save(update_fields=["enabled", "state", "attempts", "last_error", "updated_at"])
+        fields.update(attempts=0, last_error="")
+    # One UPDATE guarded by the old value: an ingest's report in between cannot bring an 'off' row back.
+    if not RestreamTarget.objects.filter(pk=target.pk, enabled=not enabled).update(**fields):
+        return False
+    for name, value in fields.items():
+        setattr(target, name, value)
     audit_record(
         action="tv.restream.enable" if enabled else "tv.restream.disable",
         actor=by,
@@ -134,6 +146,7 @@ def restream_set_enabled(*, target: RestreamTarget, enabled: bool, by: Any, requ
         detail={"broadcast": target.broadcast_id, "url": url_hint(target.url)},
         request=request,
     )
+    return True
 
 
 def restream_delete(*, target: RestreamTarget, by: Any, request: Any = None) -> None:
@@ -165,24 +178,24 @@ def restream_wanted(*, broadcast_id: int) -> list[Wanted]:
 def restream_report(
     *, target_id: int, state: str, error: str = "", attempt: bool = False, final: bool = False
 ) -> None:
-    """The ingest's word on one destination. Only an enabled row is moved (a producer's 'off' wins), except
-    for the last word when the ingest lets the destination go."""
-    fields: dict[str, Any] = {"state": state, "updated_at": timezone.now()}
-    if error or state in (RestreamTarget.State.LIVE, RestreamTarget.State.CONNECTING):
+    """The ingest's word on one destination. Only an enabled row is moved: a producer's 'off' wins, and the
+    ingest's last word on a destination it lets go (``final``) leaves an 'off' row 꺼짐. The last error stays
+    on the row while the destination reconnects, so the control page can say why; going live clears it."""
+    now = timezone.now()
+    fields: dict[str, Any] = {"state": state, "updated_at": now}
+    if error:
         fields["last_error"] = error[:200]
     if state == RestreamTarget.State.LIVE:
-        fields["started_at"] = timezone.now()
-    rows = RestreamTarget.objects.filter(pk=target_id)
-    if not final:
-        rows = rows.filter(enabled=True)
+        fields.update(last_error="", started_at=now)
     if attempt:
-        rows.update(attempts=F("attempts") + 1, **fields)
-    else:
-        rows.update(**fields)
+        fields["attempts"] = F("attempts") + 1
+    rows = RestreamTarget.objects.filter(pk=target_id)
+    if not rows.filter(enabled=True).update(**fields) and final:
+        rows.filter(enabled=False).update(state=RestreamTarget.State.STOPPED, updated_at=now)
 
 
 def restream_reset() -> int:
     """What an earlier run of the ingest left sending (it was killed) is idle again."""
-    return RestreamTarget.objects.filter(state__in=RUNNING).update(
+    return RestreamTarget.objects.filter(state__in=RUNNING, enabled=True).update(
         state=RestreamTarget.State.IDLE, updated_at=timezone.now()
     )
