@@ -17,6 +17,7 @@ quoted, not measured here). Prints a table and writes bench/results/tv_latency.j
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -110,8 +111,13 @@ def push(port: int, seconds: int) -> subprocess.Popen[bytes]:
 
 def packager_pid(tv: subprocess.Popen[bytes]) -> int:
     def child() -> int | None:
+        # `sotong tv` starts two ffmpegs per broadcast: the packager (writes HLS) and the recorder (copies).
         found = subprocess.run(["pgrep", "-P", str(tv.pid)], capture_output=True, text=True).stdout.split()
-        return int(found[0]) if found else None
+        for pid in found:
+            with contextlib.suppress(OSError):
+                if b"\0hls\0" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return int(pid)
+        return None
 
     return int(wait(child, 30, "the packager ffmpeg"))
 

@@ -81,6 +81,12 @@ TV_HLS_DIR = Path(os.environ.get("TV_HLS_DIR") or DATA_DIR / "tv" / "hls")
 # Renditions as height:video-kbit/s, best first; and how many one-second segments a playlist lists.
 TV_RENDITIONS = os.environ.get("TV_RENDITIONS", "").strip() or "720:2500,360:800"
 TV_HLS_LIST_SIZE = env_int("TV_HLS_LIST_SIZE", default=10)
+# Stream health (decision 0079): no picture from the encoder for this many seconds puts the fallback slate on
+# air; an encoder that dropped has this long to come back (same key) before the slate stops and the playlists
+# end. The slate's words need a font with Hangul: this one, else Nanum or Noto CJK where Debian puts them.
+TV_STALL_SECONDS = env_int("TV_STALL_SECONDS", default=3)
+TV_RECONNECT_GRACE_SECONDS = env_int("TV_RECONNECT_GRACE_SECONDS", default=120)
+TV_SLATE_FONT = os.environ.get("TV_SLATE_FONT", "").strip()
 # Recordings (decision 0076): `sotong tv` keeps what the encoder sent as MPEG-TS parts here while live; after
 # the end a task remuxes them into the broadcast's video on demand (HLS), served at /tv/hls/vod/.
 TV_RECORDINGS_DIR = Path(os.environ.get("TV_RECORDINGS_DIR") or DATA_DIR / "tv" / "recordings")
@@ -106,12 +112,6 @@ TV_FACEBOOK_STREAMING_BASE = (
     os.environ.get("TV_FACEBOOK_STREAMING_BASE", "").strip() or "https://streaming-graph.facebook.com"
 ).rstrip("/")
 TV_FACEBOOK_ACCESS_TOKEN = os.environ.get("TV_FACEBOOK_ACCESS_TOKEN", "").strip()
-if not TV_YOUTUBE_API_BASE.startswith(("http://", "https://")) or not TV_FACEBOOK_GRAPH_BASE.startswith(
-    ("http://", "https://")
-):
-    raise ImproperlyConfigured("TV_YOUTUBE_API_BASE and TV_FACEBOOK_GRAPH_BASE must be http(s):// URLs.")
-if TV_YOUTUBE_DAILY_QUOTA < 100:
-    raise ImproperlyConfigured(
 # Telling a YouTube author in the live chat that their comment became a case writes as the district's channel:
 # OAuth (scope youtube.force-ssl) by a refresh token from Google's consent screen; unset, the desk says so.
 TV_YOUTUBE_OAUTH_CLIENT_ID = os.environ.get("TV_YOUTUBE_OAUTH_CLIENT_ID", "").strip()
@@ -120,5 +120,11 @@ TV_YOUTUBE_OAUTH_REFRESH_TOKEN = os.environ.get("TV_YOUTUBE_OAUTH_REFRESH_TOKEN"
 TV_GOOGLE_TOKEN_URL = (
     os.environ.get("TV_GOOGLE_TOKEN_URL", "").strip() or "https://oauth2.googleapis.com/token"
 )
+if not TV_YOUTUBE_API_BASE.startswith(("http://", "https://")) or not TV_FACEBOOK_GRAPH_BASE.startswith(
+    ("http://", "https://")
+):
+    raise ImproperlyConfigured("TV_YOUTUBE_API_BASE and TV_FACEBOOK_GRAPH_BASE must be http(s):// URLs.")
+if TV_YOUTUBE_DAILY_QUOTA < 100:
+    raise ImproperlyConfigured(
         "TV_YOUTUBE_DAILY_QUOTA must be at least 100 units (Google's default is 10000)."
     )

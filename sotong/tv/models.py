@@ -467,3 +467,39 @@ class RestreamTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.broadcast_id})"
+
+
+class SignalLoss(models.Model):
+    """A live broadcast without its encoder's picture (decision 0079): the fallback slate was on air from
+    ``started_at`` until the signal came back or the ingest stopped waiting for it (the grace period ran out,
+    or the broadcast was ended). The producer was alerted; the control page and the desk show it."""
+
+    class Cause(models.TextChoices):
+        STALL = "stall", _("영상이 멈춤")
+        DROPPED = "dropped", _("인코더 연결 끊김")
+        RESTART = "restart", _("송출 서버 재시작")
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="signal_losses")
+    cause = models.CharField(_("원인"), max_length=10, choices=Cause.choices)
+    started_at = models.DateTimeField(_("끊긴 시각"))
+    recovered_at = models.DateTimeField(_("돌아온 시각"), null=True, blank=True)
+    gave_up_at = models.DateTimeField(_("송출 멈춘 시각"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("신호 끊김")
+        verbose_name_plural = _("신호 끊김")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broadcast"],
+                condition=models.Q(recovered_at__isnull=True, gave_up_at__isnull=True),
+                name="tv_one_open_signal_loss",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} · {self.started_at:%H:%M:%S} {self.cause}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.recovered_at is None and self.gave_up_at is None

@@ -1,8 +1,16 @@
-"""ffmpeg, fed the encoder's FLV on its standard input, writes HLS: a master playlist and one rendition per
-configured height, one-second segments carrying EXT-X-PROGRAM-DATE-TIME (for the player's latency). Live
-segments are deleted as the playlist moves on, so a live stream's disk use stays at a few seconds of video.
-With a recording part, the same ffmpeg also keeps what the encoder sent, untouched (``-c copy``), as MPEG-TS:
-the recording, which becomes the VOD after the broadcast (decision 0076)."""
+"""ffmpeg, fed FLV on its standard input, writes HLS: a master playlist and one rendition per configured height,
+one-second segments carrying EXT-X-PROGRAM-DATE-TIME (for the player's latency). Live segments are deleted as
+the playlist moves on, so a live stream's disk use stays at a few seconds of video.
+
+One ffmpeg lives as long as the broadcast is on air in `sotong tv` (decision 0079): what it is fed switches
+between the encoder and the fallback slate, so its input may change size, frame rate or sample rate; the
+filters make one constant output of it (the program's frame size, padded; a constant frame rate, gaps filled;
+one sample rate, gaps filled with silence). It leaves the playlists open when it stops (``omit_endlist``), so
+that the next `sotong tv` appends to them (``append_list``, after a discontinuity) and viewers' players carry
+on; the end is written by ``hls_end`` when the broadcast's signal is really over.
+
+A recording part is what the encoder sent, untouched (``-c copy``), as MPEG-TS (decision 0076): written by a
+small ffmpeg of its own per connection (``record_command``), so the slate is never recorded."""
 
 from __future__ import annotations
 
@@ -38,6 +46,22 @@ def renditions() -> list[Rendition]:
     return result
 
 
+@dataclass(frozen=True)
+class Geometry:
+    """The program's picture: every rendition keeps its aspect ratio, whatever is fed."""
+
+    width: int = 1280
+    height: int = 720
+    fps: int = 30
+
+    def width_for(self, height: int) -> int:
+        return max(2, round(height * self.width / self.height / 2) * 2)
+
+
+AUDIO_RATE = 44100
+ENDLIST = "#EXT-X-ENDLIST"
+
+
 def ffmpeg_binary() -> str:
     """FFMPEG_BINARY when set (Debian's ffmpeg, say), else the static build the imageio-ffmpeg wheel carries."""
     if settings.FFMPEG_BINARY:
@@ -47,10 +71,41 @@ def ffmpeg_binary() -> str:
     return str(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-def hls_command(folder: Path, *, ffmpeg: str | None = None, record_to: Path | None = None) -> list[str]:
+def record_args(record_to: Path) -> list[str]:
+    # MPEG-TS survives a killed ingest: a part cut short is readable up to its last packet.
+    return ["-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", "-f", "mpegts", str(record_to)]
+
+
+def record_command(record_to: Path, *, ffmpeg: str | None = None) -> list[str]:
+    """One connection's recording part: the encoder's FLV, remuxed untouched."""
+    return [
+        ffmpeg or ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-f", "flv", "-i", "pipe:0",
+        *record_args(record_to),
+    ]  # fmt: skip
+
+
+def hls_command(
+    folder: Path,
+    *,
+    ffmpeg: str | None = None,
+    record_to: Path | None = None,
+    geometry: Geometry | None = None,
+    continuing: bool = False,
+) -> list[str]:
+    """``continuing``: the folder holds the playlists of an earlier ffmpeg of the same broadcast, which this
+    one carries on (numbering on, a discontinuity where it took over)."""
     chosen = renditions()
-    split = f"[0:v]split={len(chosen)}" + "".join(f"[s{i}]" for i in range(len(chosen)))
-    scales = ";".join(f"[s{i}]scale=-2:{r.height}[v{i}]" for i, r in enumerate(chosen))
+    shape = geometry or Geometry()
+    split = f"[0:v]fps={shape.fps},split={len(chosen)}" + "".join(f"[s{i}]" for i in range(len(chosen)))
+    scales = ";".join(
+        f"[s{i}]scale={shape.width_for(r.height)}:{r.height}:force_original_aspect_ratio=decrease"
+        f":force_divisible_by=2,pad={shape.width_for(r.height)}:{r.height}:-1:-1,setsar=1[v{i}]"
+        for i, r in enumerate(chosen)
+    )
+    # Gaps (the seconds before the slate takes over) are filled with silence; the rate never changes.
+    audio = f"[0:a]aresample={AUDIO_RATE}:async=1,asplit={len(chosen)}" + "".join(
+        f"[a{i}]" for i in range(len(chosen))
+    )
     command = [
         ffmpeg or ffmpeg_binary(),
         "-hide_banner",
@@ -61,7 +116,7 @@ def hls_command(folder: Path, *, ffmpeg: str | None = None, record_to: Path | No
         "-i",
         "pipe:0",
         "-filter_complex",
-        f"{split};{scales}",
+        f"{split};{scales};{audio}",
     ]
     for i, rendition in enumerate(chosen):
         command += [
@@ -76,8 +131,8 @@ def hls_command(folder: Path, *, ffmpeg: str | None = None, record_to: Path | No
             f"-bufsize:v:{i}",
             f"{rendition.video_kbps * 2}k",
         ]
-    for _ in chosen:
-        command += ["-map", "0:a:0"]
+    for i, _ in enumerate(chosen):
+        command += ["-map", f"[a{i}]"]
     command += [
         "-preset",
         "veryfast",
@@ -103,7 +158,8 @@ def hls_command(folder: Path, *, ffmpeg: str | None = None, record_to: Path | No
         "-hls_list_size",
         str(settings.TV_HLS_LIST_SIZE),
         "-hls_flags",
-        "delete_segments+program_date_time+independent_segments+temp_file",
+        "delete_segments+program_date_time+independent_segments+temp_file+omit_endlist"
+        + ("+append_list+discont_start" if continuing else ""),
         "-master_pl_name",
         MASTER,
         "-var_stream_map",
@@ -113,38 +169,63 @@ def hls_command(folder: Path, *, ffmpeg: str | None = None, record_to: Path | No
         str(folder / "%v" / "stream.m3u8"),
     ]
     if record_to is not None:
-        # MPEG-TS survives a killed ingest: a part cut short is readable up to its last packet.
-        command += ["-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", "-f", "mpegts", str(record_to)]
+        command += record_args(record_to)
     return command
 
 
-class Packager:
-    """One ffmpeg for one live stream."""
+def hls_playlists(folder: Path) -> list[Path]:
+    return [folder / rendition.name / "stream.m3u8" for rendition in renditions()]
 
-    def __init__(self, folder: Path, *, record_to: Path | None = None) -> None:
-        self.folder = folder
-        self.record_to = record_to
+
+def hls_open(folder: Path) -> bool:
+    """The folder holds playlists a `sotong tv` left open: its broadcast was on air when it stopped."""
+    playlists = [path for path in hls_playlists(folder) if path.is_file()]
+    return bool(playlists) and not any(ENDLIST in path.read_text() for path in playlists)
+
+
+def hls_end(folder: Path) -> None:
+    """The signal is over: players stop asking for more."""
+    for path in hls_playlists(folder):
+        if path.is_file() and ENDLIST not in (text := path.read_text()):
+            path.write_text(text + ("" if text.endswith("\n") else "\n") + ENDLIST + "\n")
+
+
+def _forget_unlisted(folder: Path) -> None:
+    """Segments the last ffmpeg left on disk but no longer listed (it keeps one past the window) would stay
+    for ever: the next ffmpeg deletes only what its playlist lists."""
+    playlist = folder / "stream.m3u8"
+    listed = set(playlist.read_text().split()) if playlist.is_file() else set()
+    for segment in folder.glob("seg_*.ts"):
+        if segment.name not in listed:
+            segment.unlink(missing_ok=True)
+
+
+class Piped:
+    """An ffmpeg fed on its standard input."""
+
+    def __init__(self) -> None:
         self.process: asyncio.subprocess.Process | None = None
 
-    async def start(self) -> None:
-        # A fresh folder: segments of an earlier connection would confuse the playlist's numbering.
-        if self.folder.exists():
-            shutil.rmtree(self.folder)
-        self.folder.mkdir(parents=True)
-        for rendition in renditions():
-            (self.folder / rendition.name).mkdir()
+    async def _spawn(self, command: list[str]) -> None:
         self.process = await asyncio.create_subprocess_exec(
-            *hls_command(self.folder, record_to=self.record_to),
+            *command,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=None,  # ffmpeg's warnings go to this process's log
         )
 
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
     async def write(self, data: bytes) -> None:
-        if self.process is None or self.process.stdin is None:
+        if self.process is None or self.process.stdin is None or self.process.stdin.is_closing():
             return
-        self.process.stdin.write(data)
-        await self.process.stdin.drain()
+        try:
+            self.process.stdin.write(data)
+            await self.process.stdin.drain()
+        except (BrokenPipeError, ConnectionResetError):
+            logger.warning("ffmpeg (pid %s) stopped reading", self.process.pid)
 
     async def close(self, *, timeout: float = 10) -> None:
         process, self.process = self.process, None
@@ -157,3 +238,35 @@ class Packager:
         except TimeoutError:
             process.kill()
             await process.wait()
+
+
+class Packager(Piped):
+    """The one ffmpeg of one broadcast on air."""
+
+    def __init__(self, folder: Path, *, geometry: Geometry | None = None) -> None:
+        super().__init__()
+        self.folder = folder
+        self.geometry = geometry
+
+    async def start(self) -> None:
+        # The playlists an earlier ffmpeg of this broadcast left are continued (its segments stay listed until
+        # they slide out); anything else in the folder would only confuse the numbering.
+        continuing = any(path.is_file() for path in hls_playlists(self.folder))
+        if self.folder.exists() and not continuing:
+            shutil.rmtree(self.folder)
+        for rendition in renditions():
+            (self.folder / rendition.name).mkdir(parents=True, exist_ok=True)
+            if continuing:
+                _forget_unlisted(self.folder / rendition.name)
+        await self._spawn(hls_command(self.folder, geometry=self.geometry, continuing=continuing))
+
+
+class Recorder(Piped):
+    """One connection's recording part."""
+
+    def __init__(self, record_to: Path) -> None:
+        super().__init__()
+        self.record_to = record_to
+
+    async def start(self) -> None:
+        await self._spawn(record_command(self.record_to))

@@ -91,8 +91,9 @@ def publish_start(raw_key: str, *, remote_addr: str | None = None, ingest: str =
 
 @transaction.atomic
 def publish_end(raw_key: str, *, remote_addr: str | None = None, ingest: str = "") -> Decision:
-    """The encoder stopped or dropped (``raw_key``: its key, or the public stream name given it). The broadcast stays live, without a signal, until the producer
-    ends it or it runs past its planned end: the encoder may reconnect with the same key."""
+    """The encoder stopped or dropped (``raw_key``: its key, or the public stream name given it). The broadcast
+    stays live until the producer ends it or it runs past its planned end: the encoder may reconnect with the
+    same key. (In `sotong tv` the slate fills the gap meanwhile, for TV_RECONNECT_GRACE_SECONDS: decision 0079.)"""
     named = STREAM_NAME.fullmatch(raw_key)
     if named:  # the front reports the public name it renamed the stream to
         broadcast = Broadcast.objects.select_for_update().filter(pk=int(named.group(1))).first()
@@ -108,11 +109,16 @@ def publish_end(raw_key: str, *, remote_addr: str | None = None, ingest: str = "
     return Decision(IngestOutcome.ENDED, broadcast)
 
 
+def live_broadcast_ids() -> list[int]:
+    return list(Broadcast.objects.filter(state=BroadcastState.LIVE).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def publishers_gone(*, ingest: str) -> int:
     """The ingest ``ingest`` (re)started or stopped: no encoder is connected to it any more. Its broadcasts
     that still say one is (it was killed before it could report their end) stop saying so, so that their
-    encoders may reconnect; each gets its end recorded."""
+    encoders may reconnect; each gets its end recorded. The broadcasts stay live: a restarted `sotong tv`
+    puts them back on air on the slate and waits the grace period for their encoders (decision 0079)."""
     gone = 0
     for broadcast in Broadcast.objects.select_for_update().filter(publishing=True):
         last = broadcast.ingest_attempts.order_by("-pk").first()
