@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import os
 import socket
 import time
+import weakref
 from collections import deque
 from datetime import timedelta
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
@@ -45,11 +49,112 @@ TALLY_FRESH = timedelta(seconds=20)
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
+# An alias no CHANNEL_LAYERS entry has: Channels then gives the consumer no layer (get_channel_layer → None).
+NO_LAYER = "sotong.tv.chat-sockets-have-no-channel"
+RELAY_REJOIN_SECONDS = 3600.0
+log = logging.getLogger(__name__)
+
+
+class Relay:
+    """One process's membership of a chat group: a single channel of its own in the group, read by one
+        task; each event is encoded once and written to every socket of this process in the group, in order (what
+    arrives while a frame is going out is sent together as a JSON array: clients take a frame of either shape).
+
+        With a channel per socket, every line cost the layer one message per viewer (on the in-memory layer each
+        of them also walked every channel and group; on Redis, one command per viewer) and each socket a thread
+        hop before its handler; 2,000 viewers at 20 lines a second did not keep up (bench/tv_chat.py). Now a line
+        costs the layer one message per process. A relay stays for the life of its event loop (a handful of
+        broadcasts a week); its group membership is renewed before the layer's group expiry (a day) runs out."""
+
+    def __init__(self, group: str) -> None:
+        self.group = group
+        self.sockets: set[ChatConsumer] = set()
+        self.started = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
+        self.waiting: list[Any] = []
+        self.arrived = asyncio.Event()
+
+    async def start(self) -> None:
+        layer = get_channel_layer()
+        self.channel = await layer.new_channel(prefix="tv-relay.")
+        await layer.group_add(self.group, self.channel)
+        self.tasks = [
+            asyncio.get_running_loop().create_task(self._read(layer), name=f"tv-relay {self.group}"),
+            asyncio.get_running_loop().create_task(self._send(), name=f"tv-relay send {self.group}"),
+            asyncio.get_running_loop().create_task(self._rejoin(layer), name=f"tv-relay rejoin {self.group}"),
+        ]
+        self.started.set()
+
+    async def _read(self, layer: Any) -> None:
+        while True:
+            try:
+                message = await layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("The chat relay of %s could not read the channel layer", self.group)
+                await asyncio.sleep(1)
+                continue
+            if message.get("type") == "event.message":
+                self.waiting.append(message["event"])
+                self.arrived.set()
+
+    async def _send(self) -> None:
+        """Everything that arrived while the last frame went out goes in the next one: one event as itself,
+        several as a JSON array. Under load a socket gets fewer, larger frames instead of falling behind."""
+        while True:
+            await self.arrived.wait()
+            self.arrived.clear()
+            events, self.waiting = self.waiting, []
+            text = json.dumps(events[0] if len(events) == 1 else events)
+            for socket_ in list(self.sockets):
+                try:
+                    await socket_.relayed(text)
+                except Exception:  # noqa: S112 - a socket closing meanwhile: its disconnect removes it
+                    continue
+
+    async def _rejoin(self, layer: Any) -> None:
+        while True:
+            await asyncio.sleep(RELAY_REJOIN_SECONDS)
+            with contextlib.suppress(Exception):
+                await layer.group_add(self.group, self.channel)
+
+
+_relays: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Relay]] = weakref.WeakKeyDictionary()
+
+
+async def relay_join(group: str, consumer: ChatConsumer) -> None:
+    relays = _relays.setdefault(asyncio.get_running_loop(), {})
+    relay = relays.get(group)
+    if relay is None:
+        relay = relays[group] = Relay(group)
+        try:
+            await relay.start()
+        except BaseException:
+            del relays[group]  # the next socket tries again
+            relay.started.set()
+            raise
+    else:
+        await relay.started.wait()
+        if relays.get(group) is not relay:
+            raise ConnectionError(f"the chat relay of {group} could not start")
+    relay.sockets.add(consumer)
+
+
+def relay_leave(group: str, consumer: ChatConsumer) -> None:
+    with contextlib.suppress(RuntimeError):
+        relay = _relays.get(asyncio.get_running_loop(), {}).get(group)
+        if relay is not None:
+            relay.sockets.discard(consumer)
+
+
 def device_key(token: str) -> str:
     return digest(f"tv-device:{token}") if token else ""
 
 
 class ChatConsumer(GuardedJsonConsumer):
+    # No channel of its own on the layer: the process's relay for each group writes to its sockets.
+    channel_layer_alias = NO_LAYER
     broadcast_id: int
     device: str
     address: str
@@ -69,11 +174,12 @@ class ChatConsumer(GuardedJsonConsumer):
         self.language = _language(self.scope)
         self.moderator = await _is_moderator(self.scope.get("user"))
         self.frames: deque[float] = deque(maxlen=FLOOD_FRAMES)
-        await self.channel_layer.group_add(chat_services.viewers_group(self.broadcast_id), self.channel_name)
+        self.pending: list[str] | None = []  # events that came before the hello, sent right after it
+        self.chat_groups = [chat_services.viewers_group(self.broadcast_id)]
         if self.moderator:
-            await self.channel_layer.group_add(
-                chat_services.moderators_group(self.broadcast_id), self.channel_name
-            )
+            self.chat_groups.append(chat_services.moderators_group(self.broadcast_id))
+        for group in self.chat_groups:
+            await relay_join(group, self)
         await self.accept()
         hello = await _hello(self.broadcast_id, self.device)
         hello["can_post"] = bool(self.device)
@@ -83,18 +189,21 @@ class ChatConsumer(GuardedJsonConsumer):
         )
         hello["viewers"] = tally.join(self) if self.counted else tally.totals.get(self.broadcast_id, 0)
         await self.send_json(hello)
+        pending, self.pending = self.pending or [], None
+        for text in pending:
+            await self.send(text_data=text)
+
+    async def relayed(self, text: str) -> None:
+        """An event of one of this socket's groups, already encoded by the process's relay."""
+        if self.pending is not None:
+            self.pending.append(text)
+        else:
+            await self.send(text_data=text)
 
     async def disconnect(self, code: int) -> None:
         tally.leave(self)
-        if not hasattr(self, "broadcast_id"):
-            return
-        await self.channel_layer.group_discard(
-            chat_services.viewers_group(self.broadcast_id), self.channel_name
-        )
-        if self.moderator:
-            await self.channel_layer.group_discard(
-                chat_services.moderators_group(self.broadcast_id), self.channel_name
-            )
+        for group in getattr(self, "chat_groups", ()):
+            relay_leave(group, self)
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
@@ -204,14 +313,11 @@ class ChatConsumer(GuardedJsonConsumer):
         # Results go to everyone at most every two seconds, from whichever process takes the turn.
         if counted and cache.add(f"tv:poll-results:{poll_id}", 1, timeout=RESULTS_EVERY):
             asyncio.get_running_loop().call_later(
-                RESULTS_EVERY, lambda: asyncio.ensure_future(_send_results(self.channel_layer, poll_id))
+                RESULTS_EVERY, lambda: asyncio.ensure_future(_send_results(get_channel_layer(), poll_id))
             )
 
     async def _error(self, code: str, message: str, client_id: str = "") -> None:
         await self.send_json({"type": "error", "code": code, "message": message, "client_id": client_id})
-
-    async def event_message(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
 
 
 async def _send_results(layer: Any, poll_id: int) -> None:

@@ -19,6 +19,7 @@ from .conftest import Processes
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 15
+QUEUED: dict[int, list[Any]] = {}  # per socket, events of a frame not read yet
 
 
 @pytest.fixture
@@ -55,9 +56,14 @@ def viewer(port: int, pk: int, cookie: str = "") -> Any:
 
 
 async def next_event(ws: ClientConnection, kind: str, timeout: float = TIMEOUT) -> dict[str, Any]:
+    queued: list[Any] = QUEUED.setdefault(id(ws), [])
+
     async def first_of_kind() -> dict[str, Any]:
         while True:
-            event = json.loads(await ws.recv())
+            if not queued:
+                decoded = json.loads(await ws.recv())  # one event, or an array of those that came together
+                queued.extend(decoded if isinstance(decoded, list) else [decoded])
+            event = queued.pop(0)
             if event.get("type") == kind:
                 return event  # type: ignore[no-any-return]
 

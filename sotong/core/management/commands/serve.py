@@ -49,4 +49,10 @@ class Command(BaseCommand):
             log_level="info",
             access_log=options["access_log"],
             server_header=False,
+            # Websocket frames are small JSON (chat lines, presence): compressing each one for each socket
+            # cost more CPU than the chat's fan-out itself (bench/tv_chat.py), for a few bytes saved.
+            ws_per_message_deflate=False,
+            # A websocket whose channel-layer receive hangs on shutdown (channels_redis) does not keep the
+            # process from stopping: uvicorn closes what is left after this many seconds.
+            timeout_graceful_shutdown=10,
         )

@@ -267,7 +267,8 @@
     });
     socket.addEventListener("message", function (message) {
       try {
-        handle(JSON.parse(message.data));
+        // Under load the server sends what came together as one array of events.
+        [].concat(JSON.parse(message.data)).forEach(handle);
       } catch (error) {
         /* a malformed event is skipped */
       }

@@ -54,8 +54,12 @@
     var socket = new WebSocket(scheme + window.location.host + root.getAttribute("data-socket"));
     socket.addEventListener("open", function () { retry = 1000; });
     socket.addEventListener("message", function (message) {
-      var event = JSON.parse(message.data);
-      if (event.type === "chat.moderation" || event.type === "chat.removed" || event.type === "poll") refresh();
+      // One event, or under load an array of those that came together.
+      [].concat(JSON.parse(message.data)).forEach(function (event) {
+        // "signal": the slate went on air or the encoder's picture came back (decision 0079).
+        if (event.type === "chat.moderation" || event.type === "chat.removed" || event.type === "poll" ||
+            event.type === "signal") refresh();
+      });
     });
     socket.addEventListener("close", function () {
       window.setTimeout(connect, retry);

@@ -23,10 +23,12 @@
     var socket = new WebSocket(scheme + window.location.host + root.getAttribute("data-socket") + "?overlay=1");
     socket.addEventListener("open", function () { retry = 1000; });
     socket.addEventListener("message", function (message) {
-      var event = JSON.parse(message.data);
-      if (event.type === "hello") show(event.on_air);
-      if (event.type === "on_air") show(event.message);
-      if (event.type === "chat.removed" && !card.hidden && card.getAttribute("data-id") === String(event.id)) show(null);
+      // One event, or under load an array of those that came together.
+      [].concat(JSON.parse(message.data)).forEach(function (event) {
+        if (event.type === "hello") show(event.on_air);
+        if (event.type === "on_air") show(event.message);
+        if (event.type === "chat.removed" && !card.hidden && card.getAttribute("data-id") === String(event.id)) show(null);
+      });
     });
     socket.addEventListener("close", function () {
       window.setTimeout(connect, retry);
