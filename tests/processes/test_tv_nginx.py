@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from conftest import require
 
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 NGINX = Path("/usr/sbin/nginx")
 RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
 SECRET = "tv-ingest-secret-for-the-nginx-test-0123456789"
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "urgent"]}}
 
 CONFIG = """
 load_module {module};
@@ -130,7 +132,9 @@ def test_nginx_takes_only_the_right_key_and_writes_hls_under_the_public_name(
         message="nginx's recording adopted as a part",
     )
     assert list((root / "rec").iterdir()) == []  # the FLV was taken
-    broadcast_end(type(broadcast).objects.get(pk=broadcast.pk), by=None)
+    # The processes here are the embedded shape: the end's task goes to the database queue their worker reads.
+    with override_settings(TASKS=DATABASE_TASKS):
+        broadcast_end(type(broadcast).objects.get(pk=broadcast.pk), by=None)
     wait_until(
         lambda: Recording.objects.get(broadcast=broadcast).state == "ready",
         timeout=60,

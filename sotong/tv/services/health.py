@@ -97,7 +97,7 @@ def signal_lost(*, broadcast_id: int, cause: str, at: datetime | None = None) ->
     """The slate went on air for a live broadcast. One loss stays open until the signal is back: a second
     report (the encoder stalled, then dropped) changes nothing."""
     broadcast = (
-        Broadcast.objects.select_for_update()
+        Broadcast.objects.select_for_update(of=("self",))
         .select_related("stream_key_issued_by")
         .filter(pk=broadcast_id)
         .first()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,3 +42,27 @@ def make_broadcast(db: Any, now: datetime) -> Callable[..., Any]:
         )
 
     return make
+
+
+@pytest.fixture
+def enqueued() -> Iterator[list[Any]]:
+    """The tasks enqueued during the test, whatever the shape's backend (database or RQ), as django-tasks'
+    signal reports them. With RQ the enqueue waits for the commit: wrap the action in
+    ``django_capture_on_commit_callbacks(execute=True)``."""
+    from django_tasks.signals import task_enqueued
+
+    results: list[Any] = []
+
+    def record(sender: Any, task_result: Any, **kwargs: Any) -> None:
+        results.append(task_result)
+
+    task_enqueued.connect(record)
+    try:
+        yield results
+    finally:
+        task_enqueued.disconnect(record)
+
+
+def named(results: list[Any], name: str) -> list[dict[str, Any]]:
+    """The keyword arguments of each enqueued task called ``name``."""
+    return [dict(result.kwargs) for result in results if result.task.name == name]

@@ -17,6 +17,7 @@ from sotong.tv.ingest.packager import ffmpeg_binary
 from sotong.tv.models import Recording
 from sotong.tv.services.broadcasts import broadcast_end
 from sotong.tv.services.recordings import recording_adopt, recording_folder, vod_build
+from sotong.tv.tests.conftest import named
 from sotong.tv.vod import vod_folder
 
 pytestmark = pytest.mark.django_db
@@ -62,10 +63,12 @@ def record_done(name: str, path: str, *, secret: str = SECRET) -> Any:
 
 
 def test_only_a_recording_of_the_stream_in_the_record_folder_is_taken(
-    folders: Path, make_broadcast: Any, tmp_path: Path
+    folders: Path,
+    make_broadcast: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+    enqueued: list[Any],
 ) -> None:
-    from django_tasks_db.models import DBTaskResult
-
     broadcast = make_broadcast(starts_in=-5, state=BroadcastState.LIVE)
     started = 1_765_094_400
     good = flv(folders / f"b{broadcast.pk}-{started}.flv", length=1)
@@ -83,16 +86,18 @@ def test_only_a_recording_of_the_stream_in_the_record_folder_is_taken(
         record_done(f"b{broadcast.pk}", str(folders / f"b{broadcast.pk}-{started + 1}.flv")),  # no such file
     ]
     assert [response.status_code for response in refused] == [400] * 6
-    assert not DBTaskResult.objects.filter(task_path__endswith="adopt_nginx_recording").exists()
+    assert named(enqueued, "adopt_nginx_recording") == []
 
-    taken = record_done(f"b{broadcast.pk}", str(good))
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = record_done(f"b{broadcast.pk}", str(good))
     assert taken.status_code == 200
-    task = DBTaskResult.objects.get(task_path__endswith="adopt_nginx_recording")
-    assert task.args_kwargs["kwargs"] == {
-        "broadcast_id": broadcast.pk,
-        "path": str(good.resolve()),
-        "started_at": datetime.fromtimestamp(started, tz=UTC).isoformat(),
-    }
+    assert named(enqueued, "adopt_nginx_recording") == [
+        {
+            "broadcast_id": broadcast.pk,
+            "path": str(good.resolve()),
+            "started_at": datetime.fromtimestamp(started, tz=UTC).isoformat(),
+        }
+    ]
 
 
 def test_parts_from_nginx_become_the_vod_even_when_the_encoder_stops_after_the_end(
@@ -102,9 +107,8 @@ def test_parts_from_nginx_become_the_vod_even_when_the_encoder_stops_after_the_e
     now: datetime,
     time_machine: Any,
     django_capture_on_commit_callbacks: Any,
+    enqueued: list[Any],
 ) -> None:
-    from django_tasks_db.models import DBTaskResult
-
     broadcast = make_broadcast(starts_in=-5, state=BroadcastState.LIVE, went_live_at=now)
     first = flv(folders / f"b{broadcast.pk}-{int(now.timestamp())}.flv", length=3)
     recording = recording_adopt(broadcast=broadcast, source=first, started_at=now)
@@ -118,14 +122,15 @@ def test_parts_from_nginx_become_the_vod_even_when_the_encoder_stops_after_the_e
     time_machine.move_to(now + timedelta(seconds=10), tick=False)
     later = now + timedelta(seconds=5)
     second = flv(folders / f"b{broadcast.pk}-{int(later.timestamp())}.flv", length=2)
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):
         broadcast_end(broadcast, by=studio)
     recording.refresh_from_db()
     assert recording.state == RecordingState.PROCESSING
     # ...and the part nginx reports afterwards makes it build again, with both parts.
-    recording = recording_adopt(broadcast=broadcast, source=second, started_at=later)
+    with django_capture_on_commit_callbacks(execute=True):
+        recording = recording_adopt(broadcast=broadcast, source=second, started_at=later)
     assert recording.state == RecordingState.PROCESSING
-    assert DBTaskResult.objects.filter(task_path__endswith=".build_vod").count() == 2  # at 종료, and again
+    assert named(enqueued, "build_vod") == [{"recording_id": recording.pk}] * 2  # at 종료, and again
     vod_build(recording=recording)
     recording.refresh_from_db()
     assert recording.state == RecordingState.READY, recording.error

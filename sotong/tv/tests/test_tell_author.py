@@ -21,6 +21,7 @@ from sotong.tv.services import desk as desk_services
 from sotong.tv.services import external
 from sotong.tv.services.chat import Incoming, chat_receive
 from sotong.tv.sources.replies import TOKEN_CACHE_KEY, tell_author
+from sotong.tv.tests.conftest import named
 from sotong.tv.tests.fakes import SimulatedClock
 from sotong.tv.tests.fakes.facebook import FakeFacebook
 from sotong.tv.tests.fakes.youtube import FakeYouTube
@@ -59,10 +60,13 @@ def youtube_settings(settings: Any, fake: FakeYouTube) -> None:
 
 
 def test_a_youtube_author_is_told_in_the_live_chat_as_the_districts_channel(
-    live: Any, studio: Any, now: datetime, settings: Any, django_capture_on_commit_callbacks: Any
+    live: Any,
+    studio: Any,
+    now: datetime,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    enqueued: list[Any],
 ) -> None:
-    from django_tasks_db.models import DBTaskResult
-
     with FakeYouTube(SimulatedClock(now)) as fake:
         youtube_settings(settings, fake)
         chat = external.external_connect(
@@ -73,7 +77,7 @@ def test_a_youtube_author_is_told_in_the_live_chat_as_the_districts_channel(
             number = desk_services.chat_refer(message=line, by=studio)
         line.refresh_from_db()
         assert line.told == "sending"
-        assert DBTaskResult.objects.filter(task_path__endswith="tell_author").count() == 1
+        assert named(enqueued, "tell_author") == [{"message_id": line.pk}]
 
         assert tell_author(line.pk) == "sent"
 
