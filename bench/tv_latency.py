@@ -8,7 +8,7 @@ serves it and Chromium (Debian's) plays the broadcast's page with hls.js. Latenc
 ``Date.now() − hls.playingDate``, the wall clock minus the EXT-X-PROGRAM-DATE-TIME of the frame on screen,
 sampled every half second for 40 s once playback runs (so it covers packaging, serving and the player's
 buffer; the encoder's own encoding and the RTMP hop, a fraction of a second on loopback, come before the
-packager stamps the segments). Then the packager's CPU: the ffmpeg that `sotong tv` starts, over 12 s of
+packager stamps the segments). Then the packager's CPU: the ffmpeg that `sotong tv` starts, over 8 s of
 each rendition alone and of both together, in cores (1.0 = one core busy).
 
 Targets (issue 11): p95 ≤ 5 s (Owncast documents ≥ 5 s, PeerTube 11–15 s in its reduced-latency mode; both
@@ -39,7 +39,7 @@ SOTONG = [sys.executable, "-m", "sotong"]
 CHROMIUM = "/usr/bin/chromium"
 KEY = "sotong-bench-tv-key-0123456789abcdef"
 SAMPLE_SECONDS = 40
-CPU_SECONDS = 12
+CPU_SECONDS = 8
 TICKS = os.sysconf("SC_CLK_TCK")
 
 

@@ -1,7 +1,7 @@
 """소통TV: a 24-hour broadcast's YouTube live chat read within the daily quota (decision 0075).
 
     .venv/bin/python bench/tv_quota.py            # about a minute (the first run migrates a database: longer)
-    .venv/bin/python bench/tv_quota.py --hours 24 --rate 20 --polling-ms 1200
+    .venv/bin/python bench/tv_quota.py --hours 24 --rate 45 --polling-ms 1200
 
 The real reader (``tv.sources.youtube.YouTubeReader``) runs against the loopback fake of the YouTube Data API
 (``sotong/tv/tests/fakes/youtube.py``) on a simulated clock, so a day passes in seconds; every call is a real
@@ -150,7 +150,7 @@ def simulate(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hours", type=float, default=24.0)
-    parser.add_argument("--rate", type=float, default=20.0, help="mean seconds between messages")
+    parser.add_argument("--rate", type=float, default=45.0, help="mean seconds between messages")
     parser.add_argument("--polling-ms", type=int, default=1200, help="the fake's pollingIntervalMillis")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
