@@ -4,7 +4,6 @@ makes it a part of the broadcast's recording, so the VOD is built as in the embe
 
 from __future__ import annotations
 
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,11 @@ import pytest
 from django.test import Client
 
 from sotong.tv.choices import BroadcastState, RecordingState
-from sotong.tv.ingest.packager import ffmpeg_binary
 from sotong.tv.models import Recording
 from sotong.tv.services.broadcasts import broadcast_end
 from sotong.tv.services.recordings import recording_adopt, recording_folder, vod_build
 from sotong.tv.tests.conftest import named
+from sotong.tv.tests.test_recordings import record
 from sotong.tv.vod import vod_folder
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +36,7 @@ def folders(settings: Any, tmp_path: Path) -> Path:
 
 def flv(path: Path, *, length: float) -> Path:
     """What nginx's `record` writes: the encoder's H.264 and AAC in FLV."""
-    subprocess.run(
-        [ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y",
-         "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
-         "-t", str(length), "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-f", "flv",
-         str(path)],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    return path
+    return record(path, length=length, container="flv")
 
 
 def record_done(name: str, path: str, *, secret: str = SECRET) -> Any:

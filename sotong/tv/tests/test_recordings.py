@@ -74,15 +74,16 @@ def test_the_packager_records_the_source_untouched_and_keeps_live_disk_use_bound
     assert "mpegts" not in hls_command(tmp_path / "b1", ffmpeg="ffmpeg")
 
 
-def record(path: Path, *, length: float) -> None:
-    """A part as the ingest writes it: H.264 and AAC in MPEG-TS."""
+def record(path: Path, *, length: float, container: str = "mpegts") -> Path:
+    """A part as the ingest writes it: H.264 and AAC in MPEG-TS (or FLV, as nginx's `record` writes)."""
     subprocess.run(
         [ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y",
          "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
-         "-t", str(length), "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-f", "mpegts",
+         "-t", str(length), "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac", "-f", container,
          str(path)],
         check=True, capture_output=True, timeout=60,
     )  # fmt: skip
+    return path
 
 
 def test_each_connection_adds_a_part_and_the_end_builds_the_vod(
