@@ -264,9 +264,9 @@ def test_another_sites_origin_is_refused(live: Broadcast) -> None:
 
 def test_viewers_are_counted_and_told(live: Broadcast, monkeypatch: Any) -> None:
     async def scenario(closing: list[Any]) -> None:
-        from sotong.tv import consumers
+        from sotong.tv import fanout
 
-        monkeypatch.setattr(consumers, "TALLY_SECONDS", 0.2)
+        monkeypatch.setattr(fanout, "TALLY_SECONDS", 0.2)
         first = socket(live.pk, device="a")
         closing.append(first)
         assert (await connected(first))["viewers"] == 1
@@ -278,7 +278,7 @@ def test_viewers_are_counted_and_told(live: Broadcast, monkeypatch: Any) -> None
         await connected(overlay)
         counted = await next_of(first, "viewers")
         assert counted["count"] == 2
-        assert await sync_to_async(consumers.viewer_totals)([live.pk]) == {live.pk: 2}
+        assert await sync_to_async(fanout.viewer_totals)([live.pk]) == {live.pk: 2}
         await second.disconnect()
         closing.remove(second)
         assert (await next_of(first, "viewers"))["count"] == 1

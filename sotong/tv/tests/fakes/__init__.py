@@ -141,7 +141,8 @@ class FakeServer:
         return f"http://{host!s}:{port}"
 
     def handle(self, request: Recorded, handler: BaseHTTPRequestHandler) -> None:
-        raise NotImplementedError
+        """Each fake answers its API's GET requests; the base knows none of them."""
+        send_json(handler, 404, b'{"error": {"code": 404, "message": "Not Found"}}')
 
     def handle_post(self, request: Recorded, handler: BaseHTTPRequestHandler) -> None:
         send_json(handler, 404, b'{"error": {"code": 404, "message": "Not Found"}}')
