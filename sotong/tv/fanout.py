@@ -158,14 +158,19 @@ class Tally:
         while True:
             await asyncio.sleep(TALLY_SECONDS)
             counts = {pk: len(viewers) for pk, viewers in self.local.items()}
-            with contextlib.suppress(Exception):
+            try:
                 totals = await _write_and_read_tallies(counts)
-                for pk, total in totals.items():
-                    if self.totals.get(pk) != total:
-                        self.totals[pk] = total
-                        for consumer in list(self.local.get(pk, ())):
-                            with contextlib.suppress(Exception):
-                                await consumer.send_json({"type": "viewers", "count": total})
+            except Exception:
+                log.warning(
+                    "The viewer tally could not be written or read; trying again next tally", exc_info=True
+                )
+                totals = {}
+            for pk, total in totals.items():
+                if self.totals.get(pk) != total:
+                    self.totals[pk] = total
+                    for consumer in list(self.local.get(pk, ())):
+                        with contextlib.suppress(Exception):
+                            await consumer.send_json({"type": "viewers", "count": total})
             for pk in [pk for pk, viewers in self.local.items() if not viewers]:
                 del self.local[pk]
             if not self.local:

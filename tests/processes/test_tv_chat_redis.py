@@ -93,7 +93,14 @@ def test_two_serve_processes_over_redis_share_one_chat_and_count_viewers_togethe
             assert {m["author"] for m in received} == {"당산주민"} and {m["source"] for m in received} == {
                 "site"
             }
-            # One viewer on each process: both are told the sum within a tally or two.
-            assert (await next_event(reader, "viewers", timeout=20))["count"] == 2
+            # One viewer on each process: within a few tallies the reader is told the sum. (A tally that
+            # ran before the other process first wrote its count tells 1 first; that is not the end state.)
+            deadline = asyncio.get_running_loop().time() + 20
+            counts = []
+            while 2 not in counts:
+                remaining = deadline - asyncio.get_running_loop().time()
+                assert remaining > 0, f"the reader was told {counts}, never the sum 2"
+                counts.append((await next_event(reader, "viewers", timeout=remaining))["count"])
+            assert set(counts) <= {1, 2}, counts
 
     asyncio.run(scenario())
