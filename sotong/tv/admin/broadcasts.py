@@ -78,7 +78,8 @@ register_snippet(ShowViewSet)
 register_snippet(BroadcastViewSet)
 
 
-def _producer(request: HttpRequest) -> Any:
+def producer(request: HttpRequest) -> Any:
+    """The signed-in staff member if they may run broadcasts (``tv.change_broadcast``); otherwise 403."""
     user = staff_member(request)
     if not user.has_perm(PERMISSION):
         raise PermissionDenied
@@ -87,7 +88,7 @@ def _producer(request: HttpRequest) -> Any:
 
 def index(request: HttpRequest) -> HttpResponse:
     """The broadcasts a producer runs: live now, coming up, and the last ones, each to its control page."""
-    _producer(request)
+    producer(request)
     rows = Broadcast.objects.select_related("show")
     return TemplateResponse(
         request,
@@ -107,7 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def control(request: HttpRequest, pk: int, *, new_key: str = "") -> HttpResponse:
-    _producer(request)
+    producer(request)
     broadcast = get_object_or_404(Broadcast.objects.select_related("show", "stream_key_issued_by"), pk=pk)
     return TemplateResponse(
         request,
@@ -126,7 +127,7 @@ def control(request: HttpRequest, pk: int, *, new_key: str = "") -> HttpResponse
 
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _producer(request)
+    user = producer(request)
     broadcast = get_object_or_404(Broadcast, pk=pk)
     action = request.POST.get("action", "")
     try:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
-from sotong.tv.admin.broadcasts import _producer
+from sotong.tv.admin.broadcasts import producer
 from sotong.tv.choices import ChatMode, ChatSource, ChatState, DeskState
 from sotong.tv.models import Broadcast, ChatBan, ChatMessage, ModeratorShift, Poll
 from sotong.tv.services import chat as chat_services
@@ -75,7 +75,7 @@ def _context(broadcast: Broadcast) -> dict[str, Any]:
 
 
 def desk(request: HttpRequest, pk: int) -> HttpResponse:
-    _producer(request)
+    producer(request)
     broadcast = get_object_or_404(Broadcast.objects.select_related("show"), pk=pk)
     context = _context(broadcast)
     if request.GET.get("fragment"):
@@ -136,7 +136,7 @@ def _answer(request: HttpRequest, pk: int, *, ok: bool, text: str, **extra: Any)
 
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _producer(request)
+    user = producer(request)
     action = request.POST.get("action", "")
     if action not in ACTIONS:
         return _answer(request, pk, ok=False, text=_("알 수 없는 요청입니다."))
@@ -169,7 +169,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def settings_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _producer(request)
+    user = producer(request)
     broadcast = get_object_or_404(Broadcast, pk=pk)
     try:
         slow = int(request.POST.get("slow_seconds", ""))
@@ -186,7 +186,7 @@ def settings_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def unban(request: HttpRequest, pk: int, ban_pk: int) -> HttpResponse:
-    user = _producer(request)
+    user = producer(request)
     ban = get_object_or_404(ChatBan, pk=ban_pk)
     chat_services.chat_unban(ban=ban, by=user)
     return _answer(request, pk, ok=True, text=_("채팅 참여 제한을 풀었습니다."))
@@ -195,7 +195,7 @@ def unban(request: HttpRequest, pk: int, ban_pk: int) -> HttpResponse:
 @require_POST
 def polls(request: HttpRequest, pk: int) -> HttpResponse:
     """Prepare a poll (question, one option a line), open it, or close it."""
-    user = _producer(request)
+    user = producer(request)
     broadcast = get_object_or_404(Broadcast, pk=pk)
     action = request.POST.get("action", "")
     try:
@@ -226,7 +226,7 @@ def polls(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shift(request: HttpRequest, pk: int) -> HttpResponse:
     """Take the chat over (the shift on duty ends), or leave the hand-over note."""
-    user = _producer(request)
+    user = producer(request)
     broadcast = get_object_or_404(Broadcast, pk=pk)
     if request.POST.get("action") == "take_over":
         desk_services.shift_take_over(broadcast=broadcast, by=user)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import include, path, reverse
@@ -15,17 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
-from sotong.accounts.models import staff_member
-from sotong.tv.admin.broadcasts import PERMISSION
+from sotong.tv.admin.broadcasts import producer
 from sotong.tv.models import Broadcast, RestreamTarget
 from sotong.tv.services import restream
-
-
-def _producer(request: HttpRequest) -> Any:
-    user = staff_member(request)
-    if not user.has_perm(PERMISSION):
-        raise PermissionDenied
-    return user
 
 
 def _back(pk: int) -> HttpResponse:
@@ -34,7 +26,7 @@ def _back(pk: int) -> HttpResponse:
 
 @require_POST
 def add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _producer(request)
+    user = producer(request)
     broadcast = get_object_or_404(Broadcast, pk=pk)
     try:
         target = restream.restream_add(
@@ -59,7 +51,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def set_enabled(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    user = _producer(request)
+    user = producer(request)
     target = get_object_or_404(RestreamTarget, pk=target_pk, broadcast_id=pk)
     enabled = request.POST.get("enabled") == "1"
     restream.restream_set_enabled(target=target, enabled=enabled, by=user, request=request)
@@ -73,7 +65,7 @@ def set_enabled(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
 
 @require_POST
 def delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    user = _producer(request)
+    user = producer(request)
     target = get_object_or_404(RestreamTarget, pk=target_pk, broadcast_id=pk)
     restream.restream_delete(target=target, by=user, request=request)
     messages.success(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path
@@ -15,22 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
-from sotong.accounts.models import staff_member
-from sotong.tv.admin.broadcasts import PERMISSION
+from sotong.tv.admin.broadcasts import producer
 from sotong.tv.models import Broadcast, ExternalChat
 from sotong.tv.services import external
 
 
-def _producer(request: HttpRequest) -> Any:
-    user = staff_member(request)
-    if not user.has_perm(PERMISSION):
-        raise PermissionDenied
-    return user
-
-
 @require_POST
 def connect(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _producer(request)
+    user = producer(request)
     broadcast = get_object_or_404(Broadcast, pk=pk)
     try:
         chat = external.external_connect(
@@ -53,7 +45,7 @@ def connect(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def disconnect(request: HttpRequest, pk: int, chat_pk: int) -> HttpResponse:
-    user = _producer(request)
+    user = producer(request)
     chat = get_object_or_404(ExternalChat, pk=chat_pk, broadcast_id=pk)
     external.external_disconnect(chat=chat, by=user)
     messages.success(

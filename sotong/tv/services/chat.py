@@ -203,25 +203,27 @@ def chat_receive(incoming: Incoming) -> tuple[ChatMessage, bool]:
     return message, True
 
 
+def desk_updated(message: ChatMessage) -> None:
+    """Tell the desk's screens a line's new state once the transaction commits."""
+    send_event_on_commit(
+        moderators_group(message.broadcast_id),
+        {"type": "chat.moderation", "message": for_moderators(message)},
+    )
+
+
 def _announce(message: ChatMessage) -> None:
     if message.state == ChatState.VISIBLE:
         send_event_on_commit(
             viewers_group(message.broadcast_id), {"type": "chat", "message": public(message)}
         )
-    send_event_on_commit(
-        moderators_group(message.broadcast_id),
-        {"type": "chat.moderation", "message": for_moderators(message)},
-    )
+    desk_updated(message)
 
 
 def _moderated(message: ChatMessage, by: Any, action: str, **detail: Any) -> None:
     message.moderated_by = by
     message.moderated_at = timezone.now()
     audit_record(action=f"tv.chat.{action}", actor=by, target=message, detail=detail)
-    send_event_on_commit(
-        moderators_group(message.broadcast_id),
-        {"type": "chat.moderation", "message": for_moderators(message)},
-    )
+    desk_updated(message)
 
 
 @transaction.atomic
@@ -337,8 +339,5 @@ def chat_upvote(*, message_id: int, device_digest: str) -> int:
         viewers_group(message.broadcast_id),
         {"type": "chat.upvotes", "id": message.pk, "upvotes": message.upvotes},
     )
-    send_event_on_commit(
-        moderators_group(message.broadcast_id),
-        {"type": "chat.moderation", "message": for_moderators(message)},
-    )
+    desk_updated(message)
     return message.upvotes

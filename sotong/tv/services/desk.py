@@ -20,7 +20,12 @@ from sotong.core.queue import enqueue_on_commit
 from sotong.core.referrals import Referral, can_refer, refer_case
 from sotong.tv.choices import ChatMode, ChatSource, ChatState, DeskState
 from sotong.tv.models import Broadcast, ChatMessage, ModeratorShift
-from sotong.tv.services.chat import ChatRefused, for_moderators, moderators_group, public, viewers_group
+from sotong.tv.services.chat import (
+    ChatRefused,
+    desk_updated,
+    public,
+    viewers_group,
+)
 
 STUDIO = "소통TV 스튜디오"
 MOVES = {
@@ -49,14 +54,14 @@ def desk_move(*, message: ChatMessage, to: str, by: Any) -> ChatMessage:
             # The line that was on air has been dealt with on air: answered.
             other.desk_state, other.desk_changed_at = DeskState.ANSWERED, now
             other.save(update_fields=["desk_state", "desk_changed_at"])
-            _desk_event(other)
+            desk_updated(other)
     was_on_air = message.desk_state == DeskState.ON_AIR
     message.desk_state, message.desk_changed_at = to, now
     if to == DeskState.QUEUED:
         message.is_question = True
     message.save(update_fields=["desk_state", "desk_changed_at", "is_question"])
     audit_record(action=f"tv.desk.{to}", actor=by, target=message)
-    _desk_event(message)
+    desk_updated(message)
     if to == DeskState.ON_AIR:
         send_event_on_commit(
             viewers_group(message.broadcast_id), {"type": "on_air", "message": public(message)}
@@ -64,13 +69,6 @@ def desk_move(*, message: ChatMessage, to: str, by: Any) -> ChatMessage:
     elif was_on_air:
         send_event_on_commit(viewers_group(message.broadcast_id), {"type": "on_air", "message": None})
     return message
-
-
-def _desk_event(message: ChatMessage) -> None:
-    send_event_on_commit(
-        moderators_group(message.broadcast_id),
-        {"type": "chat.moderation", "message": for_moderators(message)},
-    )
 
 
 @transaction.atomic
@@ -119,7 +117,7 @@ def chat_refer(*, message: ChatMessage, by: Any) -> str:
             enqueue_on_commit(tell_author, message_id=message.pk)
         message.save(update_fields=["case_reference", "told"])
         audit_record(action="tv.chat.refer", actor=by, target=message, detail={"case": number})
-        _desk_event(message)
+        desk_updated(message)
         if message.source == ChatSource.SITE:
             reply = ChatMessage.objects.create(
                 broadcast=broadcast,

@@ -31,7 +31,7 @@ from sotong.core.events import send_event_on_commit
 from sotong.tv.choices import ChatSource, ChatState
 from sotong.tv.models import ChatMessage, ExternalChat
 from sotong.tv.services import external
-from sotong.tv.services.chat import for_moderators, moderators_group, public, viewers_group
+from sotong.tv.services.chat import desk_updated, public, viewers_group
 from sotong.tv.sources import USER_AGENT, SourceError
 from sotong.tv.sources.facebook import graph_error
 from sotong.tv.sources.youtube import google_error
@@ -193,14 +193,14 @@ def tell_author(message_id: int, *, client: httpx.Client | None = None) -> str:
             target=message,
             detail={"case": message.case_reference, "why": error.reason},
         )
-        _desk_event(message)
+        desk_updated(message)
         return FAILED
     except httpx.HTTPError as error:
         log.warning("Telling the author of %s failed: %s", message.pk, error)
         _record(
             message, FAILED, external.korean(_("플랫폼에 연결하지 못했습니다. 잠시 후 다시 시도해 주세요."))
         )
-        _desk_event(message)
+        desk_updated(message)
         return FAILED
     finally:
         if client is None:
@@ -228,12 +228,5 @@ def tell_author(message_id: int, *, client: httpx.Client | None = None) -> str:
             send_event_on_commit(
                 viewers_group(message.broadcast_id), {"type": "chat", "message": public(line)}
             )
-        _desk_event(message)
+        desk_updated(message)
     return SENT
-
-
-def _desk_event(message: ChatMessage) -> None:
-    send_event_on_commit(
-        moderators_group(message.broadcast_id),
-        {"type": "chat.moderation", "message": for_moderators(message)},
-    )
