@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sotong.tv.ingest.packager import ffmpeg_binary, renditions
 from sotong.tv.models import RestreamTarget
-from sotong.tv.services.restream import Wanted, korean, restream_report, restream_wanted, url_hint
+from sotong.tv.services.restream import (
+    Wanted,
+    korean,
+    restream_now_private,
+    restream_report,
+    restream_wanted,
+    url_hint,
+)
 
 logger = logging.getLogger(__name__)
 State = RestreamTarget.State
@@ -32,6 +39,7 @@ STOP_TIMEOUT = 5.0
 
 # ffmpeg's words for why a destination failed, and what the control page says instead.
 _REASONS = (
+    (("now resolves to a private address",), _("서버 이름이 이 서버나 내부망 주소를 가리키고 있어 보내지 않았습니다.")),
     (("connection refused",), _("상대 서버가 연결을 거부했습니다.")),
     (("timed out", "timeout"), _("상대 서버가 응답하지 않습니다.")),
     (("name or service not known", "failed to resolve", "temporary failure in name resolution"),
@@ -41,6 +49,8 @@ _REASONS = (
      _("상대 서버가 송출을 받지 않았습니다. 스트림 키를 확인해 주세요.")),
     (("broken pipe", "connection reset", "end of file", "input/output error"), _("연결이 끊겼습니다.")),
 )  # fmt: skip
+# What the ingest says for itself when a destination's name resolves to a non-public address at connection time.
+PRIVATE_NOW = "the destination's name now resolves to a private address: not sent"
 
 
 def reason(stderr: str, code: int | None) -> str:
@@ -121,7 +131,10 @@ class Destination:
                     await asyncio.sleep(0.5)
                 await self._report(State.CONNECTING, attempt=True)
                 began = time.monotonic()
-                code, stderr, was_live = await self._once(source)
+                if await sync_to_async(restream_now_private)(self.url):
+                    code, stderr, was_live = None, PRIVATE_NOW, False
+                else:
+                    code, stderr, was_live = await self._once(source)
                 failures = 1 if was_live and time.monotonic() - began > STABLE_SECONDS else failures + 1
                 delay = BACKOFF_SECONDS[min(failures, len(BACKOFF_SECONDS)) - 1]
                 logger.warning(

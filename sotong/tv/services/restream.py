@@ -81,6 +81,13 @@ def restream_clean_url(url: str) -> str:
     return value
 
 
+def restream_now_private(url: str) -> bool:
+    """Checked again before every connection the ingest makes: a name that was public when the producer added
+    it may resolve to this server or the internal network now (DNS rebinding), and then nothing is sent."""
+    host = urlsplit(url).hostname or ""
+    return not settings.TV_RESTREAM_ALLOW_LOOPBACK and _private(host)
+
+
 def url_hint(url: str) -> str:
     """``rtmps://live-api-s.facebook.com:443/rtmp/…x7Qa``: where it goes, and enough of the key to tell two
     apart, never the key."""

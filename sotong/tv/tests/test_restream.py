@@ -333,10 +333,11 @@ def live_hls(folder: Path) -> None:
 
 
 def test_a_refused_destination_is_retried_with_backoff_and_marked_failed_when_it_keeps_failing(
-    live: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    live: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     import socket
 
+    settings.TV_RESTREAM_ALLOW_LOOPBACK = True
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         closed = sock.getsockname()[1]
@@ -371,3 +372,42 @@ def test_a_refused_destination_is_retried_with_backoff_and_marked_failed_when_it
     assert all(error for _, _, error in seen[first_failure:])
     row = reload(target)
     assert row.state == State.IDLE and "거부" in row.last_error  # let go: idle, the reason kept
+
+
+def test_a_name_that_resolves_inside_at_connection_time_is_not_sent_to(
+    live: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name was public when added; when the ingest connects it points at this server. No
+    ffmpeg is started, the row says why in Korean, and it is tried again later like any failure."""
+    import socket
+
+    answers = {"live.example-cdn.net": "142.250.1.10"}
+
+    def resolve(host: str, *args: Any, **kwargs: Any) -> list[Any]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    target = add(live, "rtmp://live.example-cdn.net/live2/abcd-efgh-ijkl-mnop")
+    answers["live.example-cdn.net"] = "127.0.0.1"  # rebound after the check at adding
+    live_hls(tmp_path)
+    monkeypatch.setattr(ingest, "BACKOFF_SECONDS", (0.05, 0.05))
+    started: list[Any] = []
+    monkeypatch.setattr(ingest.asyncio, "create_subprocess_exec", lambda *a, **k: started.append(a))
+
+    async def go() -> None:
+        destination = ingest.Destination(Wanted(target.pk, target.url), tmp_path)
+        destination.start()
+        deadline = time.monotonic() + 10
+        try:
+            while time.monotonic() < deadline:
+                if (await sync_to_async(reload)(target)).state == State.FAILED:
+                    return
+                await asyncio.sleep(0.01)
+        finally:
+            await destination.stop(State.IDLE)
+
+    async_to_sync(go)()
+
+    row = reload(target)
+    assert started == []
+    assert row.attempts == 2 and "내부망" in row.last_error
