@@ -36,6 +36,14 @@ def adopt_nginx_recording(broadcast_id: int, path: str, started_at: str) -> int:
 
 
 @task()
+def give_up_waiting_signals() -> int:
+    """Scaled shape: close the signal losses whose encoder did not come back within the grace period."""
+    from sotong.tv.services.health import give_up_waiting_signals as give_up
+
+    return give_up()
+
+
+@task()
 def build_pending_vods() -> int:
     """Recordings whose build was lost (a worker died mid-way): build them now."""
     from sotong.tv.services.recordings import recordings_sweep

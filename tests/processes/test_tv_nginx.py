@@ -43,6 +43,7 @@ rtmp {{
       deny play all;
       on_publish http://127.0.0.1:{web_port}/tv-ingest/nginx/on-publish?secret={secret};
       on_publish_done http://127.0.0.1:{web_port}/tv-ingest/nginx/on-publish-done?secret={secret};
+      drop_idle_publisher 10s;
     }}
     application hls {{
       live on;
@@ -120,6 +121,11 @@ def test_nginx_takes_only_the_right_key_and_writes_hls_under_the_public_name(
     wait_until(lambda: not type(broadcast).objects.get(pk=broadcast.pk).publishing, timeout=15)
     outcomes = list(broadcast.ingest_attempts.order_by("pk").values_list("outcome", "ingest", "remote_addr"))
     assert outcomes == [("accepted", "nginx", "127.0.0.1"), ("ended", "nginx", "127.0.0.1")]
+    # nginx cannot tell a drop from a stop: the producer is alerted; no slate fills the gap in this shape.
+    from sotong.tv.models import SignalLoss
+
+    loss = SignalLoss.objects.get(broadcast=broadcast)
+    assert loss.is_open and not loss.slate and loss.cause == "dropped"
 
     # nginx recorded the relayed stream; a worker made it a part of the recording. The end builds the VOD.
     from sotong.tv.models import Recording
@@ -141,5 +147,7 @@ def test_nginx_takes_only_the_right_key_and_writes_hls_under_the_public_name(
         message="the VOD built",
     )
     recording = Recording.objects.get(broadcast=broadcast)
+    loss.refresh_from_db()
+    assert loss.gave_up_at is not None  # ended without its signal: the loss closed with it
     assert 4 < recording.duration_seconds < 8, recording.duration_seconds
     assert "#EXT-X-ENDLIST" in (root / "vod" / f"b{broadcast.pk}" / "index.m3u8").read_text()

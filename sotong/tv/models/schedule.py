@@ -168,6 +168,9 @@ class SignalLoss(models.Model):
     started_at = models.DateTimeField(_("끊긴 시각"))
     recovered_at = models.DateTimeField(_("돌아온 시각"), null=True, blank=True)
     gave_up_at = models.DateTimeField(_("송출 멈춘 시각"), null=True, blank=True)
+    # The embedded shape's `sotong tv` puts the slate on air; in the scaled shape (nginx) nothing fills the gap:
+    # the producer is alerted and the player tells viewers, but the picture just stops.
+    slate = models.BooleanField(_("슬레이트 송출"), default=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

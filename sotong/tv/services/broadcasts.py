@@ -13,6 +13,7 @@ from sotong.accounts.models import User
 from sotong.core.audit import audit_record
 from sotong.tv.choices import BroadcastState
 from sotong.tv.models import Broadcast
+from sotong.tv.services.health import signal_given_up
 from sotong.tv.services.recordings import recording_close
 
 
@@ -26,6 +27,7 @@ def broadcast_end(broadcast: Broadcast, *, by: User | None) -> Broadcast:
     broadcast.publishing = False
     broadcast.save(update_fields=["state", "ended_at", "publishing", "updated_at"])
     audit_record(action="tv.broadcast_ended", actor=by, target=broadcast)
+    signal_given_up(broadcast_id=broadcast.pk)  # ended without its signal: the loss is closed with it
     recording_close(broadcast=broadcast)
     return broadcast
 

@@ -1,12 +1,13 @@
-"""A live broadcast's signal (decision 0079), as `sotong tv` reports it: lost (the fallback slate went on air),
-back (the encoder's picture returned) or given up (no encoder came back within the grace period, or the
-broadcast ended on the slate). Each change is recorded, audited and pushed to the studio's desk and control
-page; a loss also reaches the producers by e-mail (the outbox) and as a back-office notification."""
+"""A live broadcast's signal (decision 0079), as `sotong tv` reports it, or nginx's callbacks in the scaled shape:
+lost (the fallback slate went on air; with nginx, the encoder dropped and nothing fills the gap), back (the
+encoder's picture returned) or given up (no encoder came back within the grace period, or the broadcast ended
+on the slate). Each change is recorded, audited and pushed to the studio's desk and control page and to the
+viewers' player; a loss also reaches the producers by e-mail (the outbox) and as a back-office notification."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from sotong.core.notifications import notify_staff
 from sotong.organisation.selectors import staff_with_role
 from sotong.tv.choices import BroadcastState
 from sotong.tv.models import Broadcast, SignalLoss
-from sotong.tv.services.chat import moderators_group
+from sotong.tv.services.chat import moderators_group, viewers_group
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ def signal_status(loss: SignalLoss | None) -> str:
     if loss is None or not loss.is_open:
         return ""
     since = timezone.localtime(loss.started_at).strftime("%H:%M:%S")
+    if not loss.slate:
+        return _("신호 끊김 — 인코더 재연결을 기다리는 중 (%(since)s부터)") % {"since": since}
     return _("신호 끊김 — 슬레이트 송출 중 (%(since)s부터)") % {"since": since}
 
 
@@ -52,6 +55,11 @@ def _announce(loss: SignalLoss, state: str, text: str) -> None:
             "cause": loss.cause,
             "since": loss.started_at.isoformat(),
         },
+    )
+    # Viewers are told too (the player says it in their language, and screen readers hear what the slate shows);
+    # without a slate the player also covers the frozen picture.
+    send_event_on_commit(
+        viewers_group(loss.broadcast_id), {"type": "signal", "state": state, "slate": loss.slate}
     )
 
 
@@ -68,11 +76,19 @@ def _alert(broadcast: Broadcast, loss: SignalLoss) -> None:
         since = timezone.localtime(loss.started_at).strftime("%H:%M:%S")
         subject = _("[소통TV] 신호 끊김: %(title)s") % {"title": broadcast.title_ko}
         url = reverse("tv_admin:control", kwargs={"pk": broadcast.pk})
-        text = _(
-            "'%(title)s' 방송의 송출 신호가 %(since)s부터 끊겼습니다 (%(cause)s). 시청자에게는 "
-            "안내 화면(슬레이트)이 나가고 있습니다.\n\n인코더(OBS)가 같은 송출 키로 다시 연결하면 방송이 "
-            "이어집니다. %(grace)d초 안에 돌아오지 않으면 송출이 멈춥니다.\n\n방송 진행: %(url)s"
-        ) % {
+        if loss.slate:
+            text = _(
+                "'%(title)s' 방송의 송출 신호가 %(since)s부터 끊겼습니다 (%(cause)s). 시청자에게는 "
+                "안내 화면(슬레이트)이 나가고 있습니다.\n\n인코더(OBS)가 같은 송출 키로 다시 연결하면 방송이 "
+                "이어집니다. %(grace)d초 안에 돌아오지 않으면 송출이 멈춥니다.\n\n방송 진행: %(url)s"
+            )
+        else:
+            text = _(
+                "'%(title)s' 방송의 송출 신호가 %(since)s부터 끊겼습니다 (%(cause)s). 시청자의 플레이어에는 "
+                "신호가 끊겼다는 안내가 나가고 있습니다.\n\n인코더(OBS)가 같은 송출 키로 다시 연결하면 방송이 "
+                "이어집니다. %(grace)d초 안에 돌아오지 않으면 끊김으로 기록을 닫습니다.\n\n방송 진행: %(url)s"
+            )
+        text = text % {
             "title": broadcast.title_ko,
             "since": since,
             "cause": loss.get_cause_display(),
@@ -93,9 +109,11 @@ def _alert(broadcast: Broadcast, loss: SignalLoss) -> None:
 
 
 @transaction.atomic
-def signal_lost(*, broadcast_id: int, cause: str, at: datetime | None = None) -> SignalLoss | None:
-    """The slate went on air for a live broadcast. One loss stays open until the signal is back: a second
-    report (the encoder stalled, then dropped) changes nothing."""
+def signal_lost(
+    *, broadcast_id: int, cause: str, at: datetime | None = None, slate: bool = True
+) -> SignalLoss | None:
+    """The slate went on air for a live broadcast (``slate=False``: nginx's encoder dropped and nothing fills the
+    gap). One loss stays open until the signal is back: a second report (stalled, then dropped) changes nothing."""
     broadcast = (
         Broadcast.objects.select_for_update(of=("self",))
         .select_related("stream_key_issued_by")
@@ -106,11 +124,13 @@ def signal_lost(*, broadcast_id: int, cause: str, at: datetime | None = None) ->
         return None
     if (open_loss := signal_loss_open(broadcast_id=broadcast_id)) is not None:
         return open_loss
-    loss = SignalLoss.objects.create(broadcast=broadcast, cause=cause, started_at=at or timezone.now())
+    loss = SignalLoss.objects.create(
+        broadcast=broadcast, cause=cause, started_at=at or timezone.now(), slate=slate
+    )
     audit_record(action="tv.signal_lost", target=broadcast, detail={"cause": cause, "loss": loss.pk})
     _announce(loss, "lost", signal_status(loss))
     _alert(broadcast, loss)
-    logger.warning("Signal lost on broadcast %s (%s): the slate is on air", broadcast_id, cause)
+    logger.warning("Signal lost on broadcast %s (%s), slate on air: %s", broadcast_id, cause, slate)
     return loss
 
 
@@ -159,15 +179,24 @@ def signal_back(*, broadcast_id: int, at: datetime | None = None) -> SignalLoss 
 def signal_given_up(*, broadcast_id: int, at: datetime | None = None) -> SignalLoss | None:
     """No encoder came back within the grace period (or the broadcast ended on the slate): the slate is off and
     the playlists end. The broadcast itself stays as it is: live without a signal until the producer ends it."""
-    return _close(
-        broadcast_id,
-        "gave_up_at",
-        at,
-        "tv.signal_given_up",
-        _(
+    open_loss = signal_loss_open(broadcast_id=broadcast_id)
+    if open_loss is not None and not open_loss.slate:
+        text = _("신호가 돌아오지 않았습니다 (%(seconds)s초 끊김). 인코더가 다시 연결하면 방송이 이어집니다.")
+    else:
+        text = _(
             "신호가 돌아오지 않아 슬레이트 송출을 멈췄습니다 (%(seconds)s초 끊김). 인코더가 다시 연결하면 방송이 이어집니다."
-        ),
-    )
+        )
+    return _close(broadcast_id, "gave_up_at", at, "tv.signal_given_up", text)
+
+
+def give_up_waiting_signals(*, now: datetime | None = None) -> int:
+    """The scaled shape's grace period: nginx has no slate to stop, so the scheduler closes the losses it opened
+    once no encoder came back within TV_RECONNECT_GRACE_SECONDS (`sotong tv` watches its own)."""
+    since = (now or timezone.now()) - timedelta(seconds=settings.TV_RECONNECT_GRACE_SECONDS)
+    waiting = SignalLoss.objects.filter(
+        slate=False, recovered_at__isnull=True, gave_up_at__isnull=True, started_at__lte=since
+    ).values_list("broadcast_id", flat=True)
+    return sum(1 for pk in list(waiting) if signal_given_up(broadcast_id=pk, at=now) is not None)
 
 
 def signal_grace_expired(*, broadcast_id: int, now: datetime | None = None) -> bool:

@@ -298,7 +298,6 @@ class YouTubeReader:
                     raise google_error(status, body, limit=budget.limit, resets_at=self._resets(budget))
                 if isinstance(body, dict):
                     polling = max(polling, await self._take(state, body))
-                    state = await db(external.reader_state)(self.chat_id) or state
         return polling
 
     async def _take(self, state: external.ReaderState, body: dict[str, Any]) -> float:

@@ -258,3 +258,86 @@ def test_a_restarted_ingest_releases_its_encoders_but_the_broadcast_stays_live(
     assert publishers_gone(ingest="embedded") == 1
     assert live_broadcast_ids() == [live.pk]  # what `sotong tv` puts back on air, on the slate
     assert publish_start(key, ingest="embedded").accepted  # the encoder's reconnect
+
+
+# The scaled shape: nginx's callbacks, no slate -----------------------------------------------------------------
+
+
+def nginx_callback(call: str, name: str, settings: Any) -> Any:
+    from django.test import Client
+
+    from sotong.tv.tests.test_ingest_callbacks import nginx_form
+
+    settings.TV_INGEST_SECRET = "tv-ingest-secret-0123456789abcdef-0123"
+    path = "on-publish" if call == "publish" else "on-publish-done"
+    return Client().post(
+        f"/tv-ingest/nginx/{path}?secret={settings.TV_INGEST_SECRET}", nginx_form(call, name)
+    )
+
+
+def test_an_encoder_dropped_at_nginx_alerts_the_producer_and_tells_viewers_without_a_slate(
+    live: Any,
+    studio: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sotong.connectors.models import Delivery
+    from sotong.core import events
+    from sotong.tv.services.chat import viewers_group
+    from sotong.tv.services.health import signal_status
+    from sotong.tv.services.keys import stream_key_issue
+
+    sent: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(events, "send_event", lambda group, event: sent.append((group, event)))
+    key = stream_key_issue(live, by=studio)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert nginx_callback("publish", key, settings).status_code == 302
+        assert not SignalLoss.objects.exists()  # a first connection is no recovery
+        assert nginx_callback("publish_done", f"b{live.pk}", settings).status_code == 200
+
+    loss = SignalLoss.objects.get()
+    assert loss.is_open and not loss.slate and loss.cause == SignalLoss.Cause.DROPPED
+    assert signal_status(loss) == "신호 끊김 — 인코더 재연결을 기다리는 중 (13:50:00부터)"
+    mail = Delivery.objects.get(channel="email")
+    assert mail.recipient == "studio@example.kr"
+    assert (
+        "플레이어에는 신호가 끊겼다는 안내" in mail.payload["text"] and "슬레이트" not in mail.payload["text"]
+    )
+    to_viewers = [event for group, event in sent if group == viewers_group(live.pk)]
+    assert to_viewers == [{"type": "signal", "state": "lost", "slate": False}]
+
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert nginx_callback("publish", key, settings).status_code == 302  # the encoder is back
+    loss.refresh_from_db()
+    assert loss.recovered_at is not None
+    assert [event for group, event in sent if group == viewers_group(live.pk)] == [
+        {"type": "signal", "state": "back", "slate": False}
+    ]
+
+
+def test_the_scheduler_closes_an_nginx_loss_after_the_grace_period_and_ending_closes_one_at_once(
+    live: Any, studio: Any, now: datetime, time_machine: Any, make_broadcast: Any
+) -> None:
+    from sotong.core.models import AuditEvent
+    from sotong.tv.services.broadcasts import broadcast_end
+    from sotong.tv.services.health import give_up_waiting_signals, signal_loss_open, signal_lost
+
+    signal_lost(broadcast_id=live.pk, cause=SignalLoss.Cause.DROPPED, slate=False)
+    other = make_broadcast(starts_in=-5, state=BroadcastState.LIVE, title="구정뉴스")
+    signal_lost(broadcast_id=other.pk, cause=SignalLoss.Cause.STALL)  # `sotong tv`'s own: not the scheduler's
+    time_machine.move_to(now + timedelta(seconds=119), tick=False)
+    assert give_up_waiting_signals() == 0
+    time_machine.move_to(now + timedelta(seconds=120), tick=False)
+    assert give_up_waiting_signals() == 1
+    assert (
+        signal_loss_open(broadcast_id=live.pk) is None and signal_loss_open(broadcast_id=other.pk) is not None
+    )
+    audit = AuditEvent.objects.get(action="tv.signal_given_up", target_id=str(live.pk))
+    assert audit.detail["seconds"] == 120
+    live.refresh_from_db()
+    assert live.state == BroadcastState.LIVE  # waiting for the producer, as with a slate
+
+    broadcast_end(other, by=studio)  # ended while without its signal: the loss closes with it
+    assert signal_loss_open(broadcast_id=other.pk) is None

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from sotong.tv.choices import BroadcastState
 from sotong.tv.services.ingest import publish_start
@@ -55,3 +56,40 @@ def test_the_home_page_leads_to_the_live_broadcast(page: Any, tv_site: Any) -> N
     page.wait_for_url(f"**/tv/{live.pk}/")
     assert page.get_by_role("heading", level=1).inner_text() == "겨울철 혈압 관리"
     assert page.locator("h1 ~ .tv-item__when .tv-state").inner_text() == "생방송 중"
+
+
+def test_a_lost_signal_without_a_slate_covers_the_picture_and_is_said_then_cleared(
+    page: Any, tv_site: Any, shots: Path
+) -> None:
+    """What the chat's websocket brings (chat.js hands every event on as "sotong:tv"): the scaled shape's loss
+    without a slate, then the signal back."""
+    base, live = tv_site
+    page.goto(f"{base}/tv/{live.pk}/")
+    cover = page.locator("#tv-player-cover")
+    status = page.locator("#tv-player-status")
+    assert cover.is_hidden()
+
+    def signal(state: str, slate: bool) -> None:
+        page.evaluate(
+            "([state, slate]) => document.dispatchEvent(new CustomEvent('sotong:tv', "
+            "{ detail: { type: 'signal', state: state, slate: slate } }))",
+            [state, slate],
+        )
+
+    signal("lost", False)
+    assert cover.is_visible() and cover.inner_text() == "방송 신호가 잠시 끊겼습니다. 곧 다시 이어집니다."
+    assert status.inner_text() == "방송 신호가 잠시 끊겼습니다. 곧 다시 이어집니다."
+    assert cover.get_attribute("aria-hidden") == "true"  # said once, by the status line
+    axe_clean(page, "tv-live-signal-lost", shots)
+
+    signal("back", False)  # nginx's playlist starts again: the player loads it anew (none here: it says so)
+    assert cover.is_hidden()
+    expect(status).not_to_have_text("방송 신호가 잠시 끊겼습니다. 곧 다시 이어집니다.")
+
+    signal("lost", True)  # a slate is on air: the picture says it, the status line says it to screen readers
+    assert cover.is_hidden() and status.inner_text() == "방송 신호가 잠시 끊겼습니다. 곧 다시 이어집니다."
+    signal("back", True)
+    assert status.inner_text() == "방송이 다시 이어집니다."
+    expect(status).to_be_empty(timeout=10_000)  # said, then cleared
+    signal("over", True)
+    assert cover.is_visible() and "돌아오지 않았습니다" in cover.inner_text()

@@ -14,12 +14,14 @@ import hmac
 import ipaddress
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from sotong.core.queue import enqueue_on_commit
-from sotong.tv.models import Broadcast
+from sotong.tv.models import Broadcast, SignalLoss
+from sotong.tv.services.health import signal_back, signal_lost
 from sotong.tv.services.ingest import publish_end, publish_start
 from sotong.tv.services.recordings import nginx_recorded_file
 
@@ -51,9 +53,14 @@ def on_publish(request: HttpRequest) -> HttpResponse:
         return _text("forbidden", 403)
     if request.POST.get("call") != "publish":
         return _text("expected call=publish", 400)
-    decision = publish_start(
-        request.POST.get("name", ""), remote_addr=_address(request.POST.get("addr", "")), ingest=INGEST
-    )
+    with transaction.atomic():
+        decision = publish_start(
+            request.POST.get("name", ""), remote_addr=_address(request.POST.get("addr", "")), ingest=INGEST
+        )
+        if decision.broadcast is not None:
+            signal_back(
+                broadcast_id=decision.broadcast.pk
+            )  # an encoder back after a drop: the loss is closed
     if not decision.accepted:
         return _text(decision.outcome, 403)
     # An rtmp:// Location makes nginx relay the stream to its HLS application under the public name.
@@ -70,9 +77,14 @@ def on_publish_done(request: HttpRequest) -> HttpResponse:
         return _text("forbidden", 403)
     if request.POST.get("call") != "publish_done":
         return _text("expected call=publish_done", 400)
-    decision = publish_end(
-        request.POST.get("name", ""), remote_addr=_address(request.POST.get("addr", "")), ingest=INGEST
-    )
+    with transaction.atomic():  # one commit: whoever sees the encoder gone sees the loss too
+        decision = publish_end(
+            request.POST.get("name", ""), remote_addr=_address(request.POST.get("addr", "")), ingest=INGEST
+        )
+        if decision.broadcast is not None:
+            # nginx cannot tell a drop from OBS's "stop streaming": either way the broadcast is live without a
+            # picture until the encoder reconnects or the producer ends it, so the producer is told (no slate).
+            signal_lost(broadcast_id=decision.broadcast.pk, cause=SignalLoss.Cause.DROPPED, slate=False)
     return _text(decision.outcome, 200)
 
 

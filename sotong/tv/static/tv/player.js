@@ -61,6 +61,37 @@
     say(video.getAttribute("data-unplayable"));
   }
 
+  // The signal (decision 0079), from the chat's websocket: lost, back, or given up. Where a slate is on air the
+  // picture already says it and the status line says it to screen readers; where none is (nginx), a cover hides
+  // the frozen picture, and when the signal is back the stalled player loads the playlist again.
+  var cover = document.getElementById("tv-player-cover");
+  document.addEventListener("sotong:tv", function (event) {
+    var signal = event.detail;
+    if (!signal || signal.type !== "signal") return;
+    var text = video.getAttribute(
+      signal.state === "lost" ? "data-signal-lost" : signal.state === "back" ? "data-signal-back" : "data-signal-over"
+    );
+    say(text);
+    if (cover) {
+      cover.querySelector("p").textContent = text;
+      cover.hidden = signal.state === "back" || (signal.state === "lost" && signal.slate);
+    }
+    if (signal.state === "back" && !signal.slate) {
+      // nginx's playlist stopped and starts again: load it anew (after a slate the stream simply went on).
+      if (hls) {
+        hls.stopLoad();
+        hls.loadSource(source);
+        hls.startLoad();
+      } else if (video.src) {
+        video.src = source;
+      }
+      video.play().catch(function () {});
+    }
+    if (signal.state === "back") {
+      window.setTimeout(function () { if (status && status.textContent === text) say(""); }, 5000);
+    }
+  });
+
   var box = document.getElementById("tv-captions");
   if (box && window.VTTCue) startCaptions(box);
 
