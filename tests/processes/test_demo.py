@@ -40,6 +40,9 @@ from .conftest import (
     wait_until,
 )
 
+# The demo runs the embedded shape on a database of its own whatever the pass: only the SQLite pass runs it.
+pytestmark = pytest.mark.embedded_only
+
 # No test database here (the demo has its own), so these run after every database test, while
 # conftest.demo_seed prepares the demo's data folder in the background.
 HANGUL = re.compile(r"[가-힣]")

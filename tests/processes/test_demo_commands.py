@@ -12,6 +12,9 @@ import pytest
 
 from .conftest import DemoSeed, Processes
 
+# The demo runs the embedded shape on a database of its own whatever the pass: only the SQLite pass runs it.
+pytestmark = pytest.mark.embedded_only
+
 # What a shell in the demo's folder has: none of the settings a deployment's environment gives.
 DEPLOYMENT_SETTINGS = (
     "DEBUG",
