@@ -63,9 +63,9 @@ def rfc3339(at: datetime) -> str:
 
 
 def no_delay(handler: BaseHTTPRequestHandler) -> None:
-    """Send each write at once, as Google's servers do. http.server writes a response's headers and body
-    apart; with Nagle's algorithm on, the body of a kept-alive connection's answer waited for the client's
-    delayed ACK of the headers: 40 ms a call on Linux, most of the quota bench's list run."""
+    """Send each write at once. http.server writes a response's headers and body apart; with Nagle's
+    algorithm on, the body of a kept-alive connection's answer waited for the client's delayed ACK of the
+    headers: 40 ms a call on Linux, most of the quota bench's list run."""
     handler.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
