@@ -84,6 +84,10 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Each write goes out at once, as the platforms' servers do: http.server writes a response's
+            # headers and body apart, and with Nagle's algorithm a kept-alive connection's body waited ~40 ms
+            # for the client's delayed ACK of the headers (most of bench/tv_quota.py's list run).
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import socket
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -60,13 +59,6 @@ class Message:
 
 def rfc3339(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def no_delay(handler: BaseHTTPRequestHandler) -> None:
-    """Send each write at once. http.server writes a response's headers and body apart; with Nagle's
-    algorithm on, the body of a kept-alive connection's answer waited for the client's delayed ACK of the
-    headers: 40 ms a call on Linux, most of the quota bench's list run."""
-    handler.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def error_body(reason: str) -> tuple[int, bytes]:
@@ -203,7 +195,6 @@ class FakeYouTube(FakeServer):
         return body, visible
 
     def handle(self, request: Recorded, handler: BaseHTTPRequestHandler) -> None:
-        no_delay(handler)
         if request.path not in (f"{PREFIX}/liveChat/messages", f"{PREFIX}/liveChat/messages/stream"):
             send_json(handler, 404, b'{"error": {"code": 404, "message": "Not Found"}}')
             return
@@ -257,7 +248,6 @@ class FakeYouTube(FakeServer):
         return self.url + "/token"
 
     def handle_post(self, request: Recorded, handler: BaseHTTPRequestHandler) -> None:
-        no_delay(handler)
         if request.path == "/token":
             form = {k: v[0] for k, v in parse_qs(request.body.decode(), keep_blank_values=True).items()}
             expected = {
