@@ -11,18 +11,21 @@ changes nothing.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import time
 from collections import deque
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sotong.core.crypto import digest
+from sotong.core.events import call_then_send
 from sotong.core.ratelimit import Limit, hit
 from sotong.core.websockets import GuardedJsonConsumer
 from sotong.tv.choices import BroadcastState, ChatState
@@ -31,6 +34,10 @@ from sotong.tv.models import Broadcast, ChatMessage, Poll
 from sotong.tv.services import chat as chat_services
 from sotong.tv.services import polls as poll_services
 from sotong.tv.services.chat import DEVICE_COOKIE, ChatRefused, Incoming
+
+# The profanity filter compiles its patterns on import (half a second): done as the web server starts, not on
+# the first line written to a crowd.
+importlib.import_module("korcen.korcen")
 
 MAX_FRAME = 4096
 RECENT = 50
@@ -51,6 +58,7 @@ class ChatConsumer(GuardedJsonConsumer):
     address: str
     moderator: bool
     language: str
+    frame_send: Any
 
     async def admits(self, scope: dict[str, Any]) -> bool:
         pk = scope.get("url_route", {}).get("kwargs", {}).get("pk")
@@ -66,6 +74,8 @@ class ChatConsumer(GuardedJsonConsumer):
         self.moderator = await _is_moderator(self.scope.get("user"))
         self.frames: deque[float] = deque(maxlen=FLOOD_FRAMES)
         self.pending: list[str] | None = []  # events that came before the hello, sent right after it
+        wrapper = getattr(self.base_send, "__self__", None)
+        self.frame_send = wrapper.real_send if isinstance(wrapper, InstanceSessionWrapper) else self.base_send
         self.chat_groups = [chat_services.viewers_group(self.broadcast_id)]
         if self.moderator:
             self.chat_groups.append(chat_services.moderators_group(self.broadcast_id))
@@ -85,11 +95,14 @@ class ChatConsumer(GuardedJsonConsumer):
             await self.send(text_data=text)
 
     async def relayed(self, text: str) -> None:
-        """An event of one of this socket's groups, already encoded by the process's relay."""
+        """An event of one of this socket's groups, already encoded by the process's relay. Straight to the
+        server's send: the session middleware's wrapper (which saves a changed session on an accept or a
+        response, never on a frame) looked at the session on each of them, a quarter of a delivery's CPU
+        with thousands of viewers (bench/tv_chat.py)."""
         if self.pending is not None:
             self.pending.append(text)
         else:
-            await self.send(text_data=text)
+            await self.frame_send({"type": "websocket.send", "text": text})
 
     async def disconnect(self, code: int) -> None:
         tally.leave(self)
@@ -136,28 +149,7 @@ class ChatConsumer(GuardedJsonConsumer):
             await self._error("bad_request", _("알 수 없는 요청입니다."), client_id)
             return
         try:
-            checked_name, checked_body = chat_services.check_site_line(name, body)
-        except ChatRefused as refused:
-            await self._error(refused.code, str(refused.message), client_id)
-            return
-        slow = await _slow_seconds(self.broadcast_id)
-        if slow and not cache.add(f"tv:slow:{self.broadcast_id}:{self.device}", 1, timeout=slow):
-            message = _("느린 채팅 중입니다. %(seconds)d초에 한 번 쓸 수 있습니다.") % {"seconds": slow}
-            await self._error("slow", message, client_id)
-            return
-        if not hit(ADDRESS_LIMIT, self.address):
-            await self._error("flood", _("너무 빨리 보내고 있습니다. 잠시 뒤에 다시 보내 주세요."), client_id)
-            return
-        incoming = Incoming(
-            broadcast_id=self.broadcast_id,
-            author=checked_name,
-            body=checked_body,
-            author_key=self.device,
-            address_digest=self.address,
-            is_question=bool(content.get("question")),
-        )
-        try:
-            message, _created = await database_sync_to_async(chat_services.chat_receive)(incoming)
+            message = await call_then_send(self._store_line, name, body, bool(content.get("question")))
         except ChatRefused as refused:
             await self._error(refused.code, str(refused.message), client_id)
             return
@@ -172,15 +164,33 @@ class ChatConsumer(GuardedJsonConsumer):
             }
         )
 
+    def _store_line(self, name: str, body: str, is_question: bool) -> ChatMessage:
+        """In the database thread, so that the event loop only reads and writes sockets: the checks (the
+        profanity filter is CPU work; slow mode and the address limit ask the cache) and the store."""
+        checked_name, checked_body = chat_services.check_site_line(name, body)
+        slow = _slow_seconds(self.broadcast_id)
+        if slow and not cache.add(f"tv:slow:{self.broadcast_id}:{self.device}", 1, timeout=slow):
+            message = _("느린 채팅 중입니다. %(seconds)d초에 한 번 쓸 수 있습니다.") % {"seconds": slow}
+            raise ChatRefused("slow", message)
+        if not hit(ADDRESS_LIMIT, self.address):
+            raise ChatRefused("flood", _("너무 빨리 보내고 있습니다. 잠시 뒤에 다시 보내 주세요."))
+        incoming = Incoming(
+            broadcast_id=self.broadcast_id,
+            author=checked_name,
+            body=checked_body,
+            author_key=self.device,
+            address_digest=self.address,
+            is_question=is_question,
+        )
+        return chat_services.chat_receive(incoming)[0]
+
     async def _upvote(self, content: dict[str, Any]) -> None:
         if not self.device:
             await self._error("no_device", _("페이지를 새로 고친 뒤 다시 써 주세요."))
             return
         try:
             message_id = int(content.get("id"))  # type: ignore[arg-type]
-            await database_sync_to_async(chat_services.chat_upvote)(
-                message_id=message_id, device_digest=self.device
-            )
+            await call_then_send(chat_services.chat_upvote, message_id=message_id, device_digest=self.device)
         except (TypeError, ValueError, ChatMessage.DoesNotExist):
             await self._error("bad_request", _("공감할 질문을 찾을 수 없습니다."))
 
@@ -247,7 +257,6 @@ def _is_moderator(user: Any) -> bool:
     )
 
 
-@database_sync_to_async
 def _slow_seconds(pk: int) -> int:
     found = Broadcast.objects.filter(pk=pk).values_list("chat_slow_seconds", flat=True).first()
     return int(found or 0)
