@@ -22,6 +22,7 @@ from django.utils import timezone
 from sotong.tv.models import ViewerTally
 
 TALLY_SECONDS = 5.0
+YIELD_EVERY = 100
 TALLY_FRESH = timedelta(seconds=20)
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"[:64]
 
@@ -92,11 +93,15 @@ class Relay:
             self.arrived.clear()
             events, self.waiting = self.waiting, []
             text = json.dumps(events[0] if len(events) == 1 else events)
-            for socket_ in list(self.sockets):
+            for number, socket_ in enumerate(list(self.sockets), start=1):
                 try:
                     await socket_.relayed(text)
                 except Exception:  # noqa: S112 - a socket closing meanwhile: its disconnect removes it
                     continue
+                if number % YIELD_EVERY == 0:
+                    # A frame to thousands of sockets never waits: without a pause the loop would serve
+                    # nothing else meanwhile, and a line being written needs several turns of it.
+                    await asyncio.sleep(0)
 
     async def _rejoin(self, layer: Any) -> None:
         while True:
