@@ -155,6 +155,26 @@ def reader_state(chat_id: int) -> ReaderState | None:
     )
 
 
+def reader_last_call(chat_id: int) -> ReaderState | None:
+    """When the broadcast has ended while the row was being read: where reading stands, for one last read of
+    what was written since the previous call (up to a polling interval, about 45 s for YouTube near its quota),
+    so that the chat replay has the broadcast's last minute too. None when the row was stopped or failed, or
+    the broadcast did not end (cancelled, or still live)."""
+    chat = ExternalChat.objects.filter(
+        pk=chat_id, state=ExternalChatState.RUNNING, broadcast__state=BroadcastState.ENDED
+    ).first()
+    if chat is None:
+        return None
+    return ReaderState(
+        chat_id=chat.pk,
+        broadcast_id=chat.broadcast_id,
+        platform=chat.platform,
+        target_id=chat.target_id,
+        page_token=chat.page_token,
+        next_poll_at=None,
+    )
+
+
 def reader_started(chat_id: int) -> None:
     ExternalChat.objects.filter(pk=chat_id, state=ExternalChatState.IDLE).update(
         state=ExternalChatState.RUNNING, updated_at=timezone.now()

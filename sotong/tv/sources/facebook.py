@@ -163,6 +163,7 @@ class FacebookReader:
         while True:
             state = await db(external.reader_state)(self.chat_id)
             if state is None:
+                await self._last_call()
                 return
             now = self.clock.now()
             if state.next_poll_at is not None and state.next_poll_at > now:
@@ -200,6 +201,16 @@ class FacebookReader:
                 next_poll_at=self.clock.now() + timedelta(seconds=wait),
                 error=failure.reason if failure is not None else "",
             )
+
+    async def _last_call(self) -> None:
+        """The broadcast ended: one more read of the comments, for what was written since the last one."""
+        state = await db(external.reader_last_call)(self.chat_id)
+        if state is None:
+            return
+        try:
+            await self._poll(state)
+        except (SourceError, httpx.TransportError, ValueError) as error:
+            log.info("Facebook's last read for chat %s after the end: %r", self.chat_id, error)
 
     async def _deliver(self, state: external.ReaderState, comments: list[Any]) -> None:
         lines = []

@@ -203,6 +203,7 @@ class YouTubeReader:
         while True:
             state = await db(external.reader_state)(self.chat_id)
             if state is None:
+                await self._last_call()
                 return
             now = self.clock.now()
             if state.next_poll_at is not None and state.next_poll_at > now:
@@ -230,6 +231,24 @@ class YouTubeReader:
                 next_poll_at=max(self.clock.now(), now + timedelta(seconds=wait)),
                 error=error.reason if error is not None else "",
             )
+
+    async def _last_call(self) -> None:
+        """The broadcast ended: one `list` call (an answer at once), from the reserve kept for it, for what was
+        written since the last call."""
+        state = await db(external.reader_last_call)(self.chat_id)
+        if state is None:
+            return
+        now = self.clock.now()
+        budget = await db(external.youtube_budget)(self.chat_id, now)
+        if budget.units_left < external.YOUTUBE_CALL_COST:
+            return
+        await db(external.quota_spend)(self.chat_id, units=external.YOUTUBE_CALL_COST, at=now)
+        self.calls += 1
+        try:
+            await self._list(state, budget)
+        except (SourceError, httpx.TransportError, ValueError) as error:
+            # Often "liveChatEnded" by now: what was read is what there is.
+            log.info("YouTube's last read for chat %s after the end: %r", self.chat_id, error)
 
     async def _call(
         self, state: external.ReaderState, budget: external.Budget

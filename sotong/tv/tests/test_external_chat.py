@@ -497,3 +497,75 @@ def test_the_studio_connects_and_disconnects_sources_audited(live: Any, studio: 
     )
     assert refused.status_code in (302, 403)  # Wagtail sends staff without the permission away
     assert ExternalChat.objects.filter(broadcast=live).count() == 1
+
+
+def ends_at(broadcast: Any, clock: SimulatedClock, at: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The producer ends the broadcast at ``at`` on the simulated clock (seen at the reader's next look)."""
+    from sotong.tv.models import Broadcast
+
+    original = external.reader_state
+
+    def reader_state(chat_id: int) -> Any:
+        if clock.now() >= at:
+            Broadcast.objects.filter(pk=broadcast.pk).update(state=BroadcastState.ENDED)
+        return original(chat_id)
+
+    monkeypatch.setattr(external, "reader_state", reader_state)
+
+
+def test_youtube_reads_once_more_when_the_broadcast_ends_so_its_last_comments_are_kept(
+    live: Any, studio: Any, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = SimulatedClock(now, stop_at=now + timedelta(seconds=30))
+    with FakeYouTube(clock, stream=False, polling_ms=5000) as fake:
+        chat = connect(live, ChatSource.YOUTUBE, fake.live_chat_id, studio)
+        fake.post("첫 댓글", at=now)
+        fake.post("끝나기 직전 댓글", at=now + timedelta(seconds=6))
+        ends_at(live, clock, now + timedelta(seconds=8), monkeypatch)
+        youtube(fake, chat, clock)
+
+    assert [body for _, _, body in lines(live)] == ["첫 댓글", "끝나기 직전 댓글"]
+    listed = [r for r in fake.requests if r.path == "/youtube/v3/liveChat/messages"]
+    # Every 5 s while live, then one last call when the end is seen (at 10 s), and no more.
+    assert [(r.at - now).total_seconds() for r in listed] == [0.0, 5.0, 10.0]
+    chat.refresh_from_db()
+    assert chat.quota_used == 20  # the stream's 404 and three lists
+
+
+def test_a_source_the_studio_disconnected_is_not_read_again_at_the_end(
+    live: Any, studio: Any, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = SimulatedClock(now, stop_at=now + timedelta(seconds=30))
+    with FakeYouTube(clock, stream=False, polling_ms=5000) as fake:
+        chat = connect(live, ChatSource.YOUTUBE, fake.live_chat_id, studio)
+        fake.post("첫 댓글", at=now)
+        fake.post("끊은 뒤 댓글", at=now + timedelta(seconds=6))
+        original = external.reader_state
+
+        def disconnected_then_ended(chat_id: int) -> Any:
+            if clock.now() >= now + timedelta(seconds=8):
+                external.external_disconnect(chat=ExternalChat.objects.get(pk=chat_id), by=studio)
+                type(live).objects.filter(pk=live.pk).update(state=BroadcastState.ENDED)
+            return original(chat_id)
+
+        monkeypatch.setattr(external, "reader_state", disconnected_then_ended)
+        youtube(fake, chat, clock)
+
+    assert [body for _, _, body in lines(live)] == ["첫 댓글"]
+
+
+def test_facebook_reads_once_more_when_the_broadcast_ends(
+    live: Any, studio: Any, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = SimulatedClock(now, stop_at=now + timedelta(seconds=30))
+    with FakeFacebook(clock) as fake:
+        chat = connect(live, ChatSource.FACEBOOK, fake.video_id, studio)
+        fake.comment("지금 보고 있어요", name="김민지", at=now)
+        fake.comment(
+            "끝나기 직전 댓글", name="이준호", user_id="100000000000002", at=now + timedelta(seconds=4)
+        )
+        ends_at(live, clock, now + timedelta(seconds=5), monkeypatch)
+        facebook(fake, chat, clock, use_sse=False, poll_seconds=6)
+
+    assert [body for _, _, body in lines(live)] == ["지금 보고 있어요", "끝나기 직전 댓글"]
+    assert len(fake.requests) == 2  # the poll while live and the last one
