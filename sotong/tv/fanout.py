@@ -23,6 +23,10 @@ from sotong.tv.models import ViewerTally
 
 TALLY_SECONDS = 5.0
 YIELD_EVERY = 100
+# With many sockets a frame costs each of them (and each browser) more than its bytes: lines that come within
+# a tenth of a second of the last frame wait for the next one.
+FRAMES_PER_SECOND = 10
+BATCH_FROM_SOCKETS = 200
 TALLY_FRESH = timedelta(seconds=20)
 PROCESS = f"{socket.gethostname()}:{os.getpid()}"[:64]
 
@@ -88,8 +92,15 @@ class Relay:
     async def _send(self) -> None:
         """Everything that arrived while the last frame went out goes in the next one: one event as itself,
         several as a JSON array. Under load a socket gets fewer, larger frames instead of falling behind."""
+        loop = asyncio.get_running_loop()
+        last = 0.0
         while True:
             await self.arrived.wait()
+            # At most FRAMES_PER_SECOND frames a socket: a busy chat's lines go out together, a quiet one's at once.
+            pause = last + 1 / FRAMES_PER_SECOND - loop.time()
+            if pause > 0 and len(self.sockets) >= BATCH_FROM_SOCKETS:
+                await asyncio.sleep(pause)
+            last = loop.time()
             self.arrived.clear()
             events, self.waiting = self.waiting, []
             text = json.dumps(events[0] if len(events) == 1 else events)
