@@ -9,6 +9,7 @@
   var status = document.getElementById("tv-player-status");
   var quality = document.getElementById("tv-quality");
   var hls = null;
+  var signalText = ""; // while the signal is lost, what the status line keeps saying (the slate's video plays on)
 
   function say(text) {
     if (status) status.textContent = text;
@@ -45,7 +46,7 @@
         hls.destroy();
       }
     });
-    hls.on(window.Hls.Events.FRAG_BUFFERED, function () { say(""); });
+    hls.on(window.Hls.Events.FRAG_BUFFERED, function () { say(signalText); });
     if (quality) {
       quality.addEventListener("change", function () {
         hls.currentLevel = parseInt(quality.value, 10);
@@ -71,6 +72,7 @@
     var text = video.getAttribute(
       signal.state === "lost" ? "data-signal-lost" : signal.state === "back" ? "data-signal-back" : "data-signal-over"
     );
+    signalText = signal.state === "lost" ? text : "";
     say(text);
     if (cover) {
       cover.querySelector("p").textContent = text;
