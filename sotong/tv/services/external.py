@@ -143,15 +143,17 @@ def reader_state(chat_id: int) -> ReaderState | None:
         .exclude(state__in=[ExternalChatState.STOPPED, ExternalChatState.FAILED])
         .first()
     )
-    if chat is None:
-        return None
+    return _reader_state(chat, next_poll_at=chat.next_poll_at) if chat is not None else None
+
+
+def _reader_state(chat: ExternalChat, *, next_poll_at: datetime | None = None) -> ReaderState:
     return ReaderState(
         chat_id=chat.pk,
         broadcast_id=chat.broadcast_id,
         platform=chat.platform,
         target_id=chat.target_id,
         page_token=chat.page_token,
-        next_poll_at=chat.next_poll_at,
+        next_poll_at=next_poll_at,
     )
 
 
@@ -163,16 +165,7 @@ def reader_last_call(chat_id: int) -> ReaderState | None:
     chat = ExternalChat.objects.filter(
         pk=chat_id, state=ExternalChatState.RUNNING, broadcast__state=BroadcastState.ENDED
     ).first()
-    if chat is None:
-        return None
-    return ReaderState(
-        chat_id=chat.pk,
-        broadcast_id=chat.broadcast_id,
-        platform=chat.platform,
-        target_id=chat.target_id,
-        page_token=chat.page_token,
-        next_poll_at=None,
-    )
+    return _reader_state(chat) if chat is not None else None
 
 
 def reader_started(chat_id: int) -> None:

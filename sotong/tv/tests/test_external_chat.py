@@ -499,14 +499,23 @@ def test_the_studio_connects_and_disconnects_sources_audited(live: Any, studio: 
     assert ExternalChat.objects.filter(broadcast=live).count() == 1
 
 
-def ends_at(broadcast: Any, clock: SimulatedClock, at: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The producer ends the broadcast at ``at`` on the simulated clock (seen at the reader's next look)."""
+def ends_at(
+    broadcast: Any,
+    clock: SimulatedClock,
+    at: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+    then: Callable[[], Any] | None = None,
+) -> None:
+    """The producer ends the broadcast at ``at`` on the simulated clock (seen at the reader's next look), having
+    done ``then`` first."""
     from sotong.tv.models import Broadcast
 
     original = external.reader_state
 
     def reader_state(chat_id: int) -> Any:
         if clock.now() >= at:
+            if then is not None:
+                then()
             Broadcast.objects.filter(pk=broadcast.pk).update(state=BroadcastState.ENDED)
         return original(chat_id)
 
@@ -540,15 +549,9 @@ def test_a_source_the_studio_disconnected_is_not_read_again_at_the_end(
         chat = connect(live, ChatSource.YOUTUBE, fake.live_chat_id, studio)
         fake.post("첫 댓글", at=now)
         fake.post("끊은 뒤 댓글", at=now + timedelta(seconds=6))
-        original = external.reader_state
-
-        def disconnected_then_ended(chat_id: int) -> Any:
-            if clock.now() >= now + timedelta(seconds=8):
-                external.external_disconnect(chat=ExternalChat.objects.get(pk=chat_id), by=studio)
-                type(live).objects.filter(pk=live.pk).update(state=BroadcastState.ENDED)
-            return original(chat_id)
-
-        monkeypatch.setattr(external, "reader_state", disconnected_then_ended)
+        ends_at(live, clock, now + timedelta(seconds=8), monkeypatch, then=lambda: external.external_disconnect(
+            chat=ExternalChat.objects.get(pk=chat.pk), by=studio
+        ))  # fmt: skip
         youtube(fake, chat, clock)
 
     assert [body for _, _, body in lines(live)] == ["첫 댓글"]
