@@ -522,39 +522,34 @@ def ends_at(
     monkeypatch.setattr(external, "reader_state", reader_state)
 
 
-def test_youtube_reads_once_more_when_the_broadcast_ends_so_its_last_comments_are_kept(
-    live: Any, studio: Any, now: datetime, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("disconnected", [False, True], ids=["ended", "disconnected-then-ended"])
+def test_youtube_reads_once_more_when_the_broadcast_ends_unless_the_studio_disconnected_it(
+    live: Any, studio: Any, now: datetime, monkeypatch: pytest.MonkeyPatch, disconnected: bool
 ) -> None:
     clock = SimulatedClock(now, stop_at=now + timedelta(seconds=30))
     with FakeYouTube(clock, stream=False, polling_ms=5000) as fake:
         chat = connect(live, ChatSource.YOUTUBE, fake.live_chat_id, studio)
         fake.post("첫 댓글", at=now)
         fake.post("끝나기 직전 댓글", at=now + timedelta(seconds=6))
-        ends_at(live, clock, now + timedelta(seconds=8), monkeypatch)
+
+        def disconnect() -> None:
+            external.external_disconnect(chat=ExternalChat.objects.get(pk=chat.pk), by=studio)
+
+        ends_at(
+            live, clock, now + timedelta(seconds=8), monkeypatch, then=disconnect if disconnected else None
+        )
         youtube(fake, chat, clock)
 
-    assert [body for _, _, body in lines(live)] == ["첫 댓글", "끝나기 직전 댓글"]
     listed = [r for r in fake.requests if r.path == "/youtube/v3/liveChat/messages"]
+    if disconnected:  # the studio let go of it: not read again
+        assert [body for _, _, body in lines(live)] == ["첫 댓글"]
+        assert [(r.at - now).total_seconds() for r in listed] == [0.0, 5.0]
+        return
+    assert [body for _, _, body in lines(live)] == ["첫 댓글", "끝나기 직전 댓글"]
     # Every 5 s while live, then one last call when the end is seen (at 10 s), and no more.
     assert [(r.at - now).total_seconds() for r in listed] == [0.0, 5.0, 10.0]
     chat.refresh_from_db()
     assert chat.quota_used == 20  # the stream's 404 and three lists
-
-
-def test_a_source_the_studio_disconnected_is_not_read_again_at_the_end(
-    live: Any, studio: Any, now: datetime, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clock = SimulatedClock(now, stop_at=now + timedelta(seconds=30))
-    with FakeYouTube(clock, stream=False, polling_ms=5000) as fake:
-        chat = connect(live, ChatSource.YOUTUBE, fake.live_chat_id, studio)
-        fake.post("첫 댓글", at=now)
-        fake.post("끊은 뒤 댓글", at=now + timedelta(seconds=6))
-        ends_at(live, clock, now + timedelta(seconds=8), monkeypatch, then=lambda: external.external_disconnect(
-            chat=ExternalChat.objects.get(pk=chat.pk), by=studio
-        ))  # fmt: skip
-        youtube(fake, chat, clock)
-
-    assert [body for _, _, body in lines(live)] == ["첫 댓글"]
 
 
 def test_facebook_reads_once_more_when_the_broadcast_ends(
