@@ -133,11 +133,13 @@ def test_nginx_takes_only_the_right_key_and_writes_hls_under_the_public_name(
 
     root = hls.parent
     wait_until(
-        lambda: list((root / "recordings" / f"b{broadcast.pk}").glob("part-*.ts")),
+        lambda: (
+            list((root / "recordings" / f"b{broadcast.pk}").glob("part-*.ts"))
+            and not list((root / "rec").iterdir())
+        ),  # the FLV taken once its part is whole
         timeout=30,
         message="nginx's recording adopted as a part",
     )
-    assert list((root / "rec").iterdir()) == []  # the FLV was taken
     # The processes here are the embedded shape: the end's task goes to the database queue their worker reads.
     with override_settings(TASKS=DATABASE_TASKS):
         broadcast_end(type(broadcast).objects.get(pk=broadcast.pk), by=None)

@@ -58,7 +58,9 @@ def recording_part_begin(*, broadcast: Broadcast) -> Path:
 
 
 def _next_part(folder: Path) -> str:
-    numbers = [int(match.group(1)) for file in folder.iterdir() if (match := PART.fullmatch(file.name))]
+    # A part still being written counts too: two adoptions at once never take the same number.
+    names = (file.name.removesuffix(".partial") for file in folder.iterdir())
+    numbers = [int(match.group(1)) for name in names if (match := PART.fullmatch(name))]
     return f"part-{max(numbers, default=0) + 1:03d}"
 
 
@@ -90,15 +92,18 @@ def recording_adopt(*, broadcast: Broadcast, source: Path, started_at: datetime)
     folder = recording_folder(broadcast.pk)
     folder.mkdir(parents=True, exist_ok=True)
     stem = _next_part(folder)
+    # Written aside and renamed when whole: a part under its name is always complete, with its start time.
+    partial = folder / f"{stem}.ts.partial"
     result = subprocess.run(
         [ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(source),
-         "-map", "0", "-c", "copy", "-f", "mpegts", str(folder / f"{stem}.ts")],
+         "-map", "0", "-c", "copy", "-f", "mpegts", str(partial)],
         capture_output=True, text=True, timeout=BUILD_LEASE_SECONDS, check=False,
     )  # fmt: skip
     if result.returncode != 0:
-        (folder / f"{stem}.ts").unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise VodError(f"ffmpeg {result.returncode}: {result.stderr.strip()[-400:]}")
     (folder / f"{stem}.json").write_text(json.dumps({"started_at": started_at.isoformat()}))
+    partial.rename(folder / f"{stem}.ts")
     source.unlink(missing_ok=True)
     with transaction.atomic():
         recording = Recording.objects.select_for_update().get(pk=recording.pk)

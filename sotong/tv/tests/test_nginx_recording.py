@@ -139,3 +139,14 @@ def test_a_part_after_the_vod_was_built_is_kept_aside(
     recording = recording_adopt(broadcast=broadcast, source=late, started_at=now)
     assert recording.state == RecordingState.READY and recording.duration_seconds == 60
     assert (recording_folder(broadcast.pk) / "part-001.ts").exists()
+
+
+def test_a_part_being_written_keeps_its_number_and_is_not_a_part_until_whole(tmp_path: Path) -> None:
+    from sotong.tv.services.recordings import PART, _next_part
+
+    (tmp_path / "part-001.ts").write_bytes(b"")
+    (tmp_path / "part-001.json").write_text("{}")
+    (tmp_path / "part-002.ts.partial").write_bytes(b"")  # another adoption's remux, still running
+
+    assert _next_part(tmp_path) == "part-003"
+    assert [f.name for f in sorted(tmp_path.glob("part-*.ts")) if PART.fullmatch(f.name)] == ["part-001.ts"]
