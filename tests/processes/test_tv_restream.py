@@ -5,6 +5,7 @@ goes live on its next attempt. A stopped `sotong tv` leaves both idle."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import subprocess
@@ -79,49 +80,54 @@ def test_a_refused_destination_is_retried_while_the_other_receives_the_video(
     received, late = tmp_path / "youtube.flv", tmp_path / "facebook.flv"
     youtube = receiver(good_port, received)
     facebook: subprocess.Popen[bytes] | None = None
-    # Longer than the test needs: it is killed below, and a slow machine must not see the broadcast end first.
-    encoder = push(f"rtmp://127.0.0.1:{port}/live/{key}", seconds=90)
-    segments = hls / f"b{broadcast.pk}" / "120p"
-
-    def row(target: Any) -> Any:
-        return RestreamTarget.objects.get(pk=target.pk)
-
     try:
-        wait_until(lambda: row(good).state == "live", timeout=30, message="the good destination live")
-        # Usually 1; 2 if its first attempt came before the receiver listened. It must not grow from here.
-        good_attempts = row(good).attempts
-        wait_until(lambda: row(bad).attempts > 1, timeout=15, message="the bad destination retried")
-        refused = row(bad)
-        # Reconnecting or waiting to: either way the reason the last attempt failed is still shown.
-        assert refused.state in ("retrying", "connecting"), refused.state
-        assert "거부" in refused.last_error, refused.last_error
-        # A receiver on the bad port now, while the backoff is still a few seconds: a later attempt goes live.
-        facebook = receiver(bad_port, late)
+        # Longer than the test needs: it is killed below, and a slow machine must not see the broadcast end first.
+        encoder = push(f"rtmp://127.0.0.1:{port}/live/{key}", seconds=90)
+        segments = hls / f"b{broadcast.pk}" / "120p"
 
-        # The encoder and the HLS are untouched by the failing destination.
-        playlist = (segments / "stream.m3u8").read_text()
-        wait_until(lambda: video_frames(received) > 25, timeout=15, message="video at the good destination")
-        assert encoder.poll() is None
-        wait_until(
-            lambda: (segments / "stream.m3u8").read_text() != playlist, timeout=5, message="HLS going on"
-        )
+        def row(target: Any) -> Any:
+            return RestreamTarget.objects.get(pk=target.pk)
 
-        wait_until(lambda: row(bad).state == "live", timeout=30, message="the late destination live")
-        assert row(bad).last_error == ""
-        assert row(good).state == "live" and row(good).attempts == good_attempts
-    finally:
-        encoder.kill()
-        encoder.wait()
-    # Without its encoder the broadcast may stay on air a while (the fallback slate, decision 0079), and the
-    # destinations with it; a stopped `sotong tv` lets every one of them go, idle.
-    tv.signal(signal.SIGTERM)
-    assert tv.wait(timeout=30) == 0
-    assert (row(good).state, row(bad).state) == ("idle", "idle")
-    for process in (youtube, facebook):
-        if process is not None:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+        try:
+            wait_until(lambda: row(good).state == "live", timeout=30, message="the good destination live")
+            # Usually 1; 2 if its first attempt came before the receiver listened. It must not grow from here.
+            good_attempts = row(good).attempts
+            wait_until(lambda: row(bad).attempts > 1, timeout=15, message="the bad destination retried")
+            refused = row(bad)
+            # Reconnecting or waiting to: either way the reason the last attempt failed is still shown.
+            assert refused.state in ("retrying", "connecting"), refused.state
+            assert "거부" in refused.last_error, refused.last_error
+            # A receiver on the bad port now, while the backoff is still a few seconds: a later attempt goes live.
+            facebook = receiver(bad_port, late)
+
+            # The encoder and the HLS are untouched by the failing destination.
+            playlist = (segments / "stream.m3u8").read_text()
+            wait_until(
+                lambda: video_frames(received) > 25, timeout=15, message="video at the good destination"
+            )
+            assert encoder.poll() is None
+            wait_until(
+                lambda: (segments / "stream.m3u8").read_text() != playlist, timeout=5, message="HLS going on"
+            )
+
+            wait_until(lambda: row(bad).state == "live", timeout=30, message="the late destination live")
+            assert row(bad).last_error == ""
+            assert row(good).state == "live" and row(good).attempts == good_attempts
+        finally:
+            encoder.kill()
+            encoder.wait()
+        # Without its encoder the broadcast may stay on air a while (the fallback slate, decision 0079), and the
+        # destinations with it; a stopped `sotong tv` lets every one of them go, idle.
+        tv.signal(signal.SIGTERM)
+        assert tv.wait(timeout=30) == 0
+        assert (row(good).state, row(bad).state) == ("idle", "idle")
+        for process in (youtube, facebook):  # the receivers end with their streams (or are killed below)
+            if process is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=10)
+    finally:  # and a failed test leaves no receiver listening
+        for process in (youtube, facebook):
+            if process is not None and process.poll() is None:
                 process.kill()
                 process.wait()
     assert video_frames(late) > 0
