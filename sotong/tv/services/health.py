@@ -134,7 +134,10 @@ def signal_lost(
     return loss
 
 
-def _close(broadcast_id: int, field: str, at: datetime | None, action: str, text: str) -> SignalLoss | None:
+def _close(
+    broadcast_id: int, field: str, at: datetime | None, action: str, text: str, no_slate_text: str = ""
+) -> SignalLoss | None:
+    """Close the open loss (``no_slate_text``, if given, is said instead where no slate was on air)."""
     loss = (
         SignalLoss.objects.select_for_update()
         .filter(broadcast_id=broadcast_id, recovered_at__isnull=True, gave_up_at__isnull=True)
@@ -150,7 +153,8 @@ def _close(broadcast_id: int, field: str, at: datetime | None, action: str, text
         target=loss.broadcast,
         detail={"loss": loss.pk, "seconds": seconds, "cause": loss.cause},
     )
-    _announce(loss, "back" if field == "recovered_at" else "gave_up", text % {"seconds": seconds})
+    said = no_slate_text if no_slate_text and not loss.slate else text
+    _announce(loss, "back" if field == "recovered_at" else "gave_up", said % {"seconds": seconds})
     return loss
 
 
@@ -179,14 +183,18 @@ def signal_back(*, broadcast_id: int, at: datetime | None = None) -> SignalLoss 
 def signal_given_up(*, broadcast_id: int, at: datetime | None = None) -> SignalLoss | None:
     """No encoder came back within the grace period (or the broadcast ended on the slate): the slate is off and
     the playlists end. The broadcast itself stays as it is: live without a signal until the producer ends it."""
-    open_loss = signal_loss_open(broadcast_id=broadcast_id)
-    if open_loss is not None and not open_loss.slate:
-        text = _("신호가 돌아오지 않았습니다 (%(seconds)s초 끊김). 인코더가 다시 연결하면 방송이 이어집니다.")
-    else:
-        text = _(
+    return _close(
+        broadcast_id,
+        "gave_up_at",
+        at,
+        "tv.signal_given_up",
+        _(
             "신호가 돌아오지 않아 슬레이트 송출을 멈췄습니다 (%(seconds)s초 끊김). 인코더가 다시 연결하면 방송이 이어집니다."
-        )
-    return _close(broadcast_id, "gave_up_at", at, "tv.signal_given_up", text)
+        ),
+        no_slate_text=_(
+            "신호가 돌아오지 않았습니다 (%(seconds)s초 끊김). 인코더가 다시 연결하면 방송이 이어집니다."
+        ),
+    )
 
 
 def give_up_waiting_signals(*, now: datetime | None = None) -> int:

@@ -73,7 +73,7 @@ def restream_clean_url(url: str) -> str:
         raise ValidationError(
             _("스트림 키까지 붙인 전체 주소를 넣어 주세요 (예: rtmp://a.rtmp.youtube.com/live2/스트림키).")
         )
-    if not settings.TV_RESTREAM_ALLOW_LOOPBACK and _private(host):
+    if restream_now_private(value):
         raise ValidationError(_("이 서버 자신이나 내부망 주소로는 보낼 수 없습니다."))
     # The same destination typed with capitals is still the same one for the duplicate check.
     if "@" not in parts.netloc:
@@ -82,8 +82,9 @@ def restream_clean_url(url: str) -> str:
 
 
 def restream_now_private(url: str) -> bool:
-    """Checked again before every connection the ingest makes: a name that was public when the producer added
-    it may resolve to this server or the internal network now (DNS rebinding), and then nothing is sent."""
+    """The URL's host is, or now resolves to, this server or the internal network (unless allowed). Checked when
+    a destination is added and again before every connection the ingest makes: a name that was public then may
+    resolve inside now (DNS rebinding), and then nothing is sent."""
     host = urlsplit(url).hostname or ""
     return not settings.TV_RESTREAM_ALLOW_LOOPBACK and _private(host)
 
