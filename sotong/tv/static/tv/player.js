@@ -37,7 +37,7 @@
     hls.on(window.Hls.Events.ERROR, function (_event, data) {
       if (!data.fatal) return;
       if (data.type === window.Hls.ErrorTypes.NETWORK_ERROR) {
-        say(video.getAttribute("data-reconnecting"));
+        say(signalText || video.getAttribute("data-reconnecting")); // a lost signal says more than a retry
         window.setTimeout(function () { hls.startLoad(); }, 2000);
       } else if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
         hls.recoverMediaError();
