@@ -32,6 +32,8 @@ urlpatterns = [
     path("cap/", include("sotong.safety.cap_urls")),
     path("tv-ingest/", include("sotong.tv.ingest_urls")),
     path("tv/hls/", include("sotong.tv.media_urls")),
+    # /sitemap.xml, /robots.txt and generated share images: one address whatever the language.
+    path("", include("sotong.pages.seo_urls")),
 ]
 
 if settings.DEBUG:
@@ -44,6 +46,9 @@ urlpatterns += i18n_patterns(
     path("voice/", include("sotong.voice.urls")),
     path("safety/", include("sotong.safety.urls")),
     path("tv/", include("sotong.tv.urls")),
+    path("mayor/", include("sotong.petitions.urls")),
+    path("search/", include("sotong.pages.search.urls")),
+    path("", include("sotong.site.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sotong.voice",
     "sotong.safety",
     "sotong.tv",
+    "sotong.petitions",
     "sotong.pages",
     "sotong.site",
     # Wagtail
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "channels",
     "django_tasks",
     "django_tasks_db",

@@ -1,0 +1,1 @@
+"""Site search that works for Korean (see ``text``)."""
