@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_float, env_int, env_list
-from config.settings.core import DATA_DIR, SITE_URL
+from config.settings.core import DATA_DIR, DEBUG, SITE_URL
 
 # The resident voice: above this confidence the model's department gets the case directly; below it
 # the comms team's triage queue decides. Public intake is rate-limited per address (per 10 minutes).
@@ -128,3 +128,32 @@ if TV_YOUTUBE_DAILY_QUOTA < 100:
     raise ImproperlyConfigured(
         "TV_YOUTUBE_DAILY_QUOTA must be at least 100 units (Google's default is 10000)."
     )
+
+# 열린구청장실 (decisions 0082, 0083). A proposal gathers supports for PETITIONS_COLLECT_DAYS calendar days;
+# PETITIONS_REVIEW_THRESHOLD supports send it to the responsible department, which posts an interim notice
+# within PETITIONS_INTERIM_WORKING_DAYS and its answer within PETITIONS_ANSWER_WORKING_DAYS working days;
+# PETITIONS_MAYOR_THRESHOLD supports make the mayor answer it.
+PETITIONS_REVIEW_THRESHOLD = env_int("PETITIONS_REVIEW_THRESHOLD", default=50)
+PETITIONS_MAYOR_THRESHOLD = env_int("PETITIONS_MAYOR_THRESHOLD", default=1000)
+PETITIONS_COLLECT_DAYS = env_int("PETITIONS_COLLECT_DAYS", default=30)
+PETITIONS_INTERIM_WORKING_DAYS = env_int("PETITIONS_INTERIM_WORKING_DAYS", default=14)
+PETITIONS_ANSWER_WORKING_DAYS = env_int("PETITIONS_ANSWER_WORKING_DAYS", default=30)
+if not 1 <= PETITIONS_REVIEW_THRESHOLD <= PETITIONS_MAYOR_THRESHOLD:
+    raise ImproperlyConfigured(
+        "PETITIONS_REVIEW_THRESHOLD must be at least 1 and at most PETITIONS_MAYOR_THRESHOLD."
+    )
+if min(PETITIONS_COLLECT_DAYS, PETITIONS_INTERIM_WORKING_DAYS, PETITIONS_ANSWER_WORKING_DAYS) < 1:
+    raise ImproperlyConfigured("PETITIONS_*_DAYS must be at least 1.")
+# Supporters hear of stage changes once a day ("daily") or as they happen ("immediate").
+PETITIONS_NOTIFY = os.environ.get("PETITIONS_NOTIFY", "").strip() or "daily"
+if PETITIONS_NOTIFY not in {"daily", "immediate"}:
+    raise ImproperlyConfigured("PETITIONS_NOTIFY must be 'daily' or 'immediate'.")
+# A comment is hidden until a moderator looks once this many people reported it.
+PETITIONS_COMMENT_HIDE_REPORTS = env_int("PETITIONS_COMMENT_HIDE_REPORTS", default=3)
+# The identity provider that trusts what it is told: for the demo and tests only, never in production.
+PETITIONS_TEST_PROVIDER = env_bool("PETITIONS_TEST_PROVIDER", default=DEBUG)
+# A one-time code by SMS proves a mobile number: valid this long, this many tries.
+PETITIONS_PHONE_CODE_SECONDS = env_int("PETITIONS_PHONE_CODE_SECONDS", default=300)
+PETITIONS_PHONE_CODE_ATTEMPTS = env_int("PETITIONS_PHONE_CODE_ATTEMPTS", default=5)
+# The department that answers letters to the mayor (구청장에게 바란다) for the mayor's office.
+PETITIONS_MAYOR_LETTER_DEPARTMENT = os.environ.get("PETITIONS_MAYOR_LETTER_DEPARTMENT", "").strip() or "pr"

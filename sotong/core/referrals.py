@@ -20,6 +20,15 @@ class Referral:
     author: str = ""  # the name shown where it was said (a nickname; no contact details)
     received_at: datetime | None = None
     context: str = ""  # where it was said, for the officer: "소통TV 건강강좌 (2026-03-10) 채팅"
+    title: str = ""
+    kind: str = (
+        ""  # the case's kind when the referrer knows it (a proposal, a letter to the mayor: "proposal")
+    )
+    department: str = ""  # the code of the department that answers, when the referrer knows it
+    # The resident's contact, given with their consent to be answered (a letter to the mayor).
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
 
 
 Handler = Callable[[Referral], str]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from sotong.core.referrals import Referral
+from sotong.organisation.models import Department
+from sotong.voice.choices import Kind
 from sotong.voice.services.intake import Submission, case_receive
 
 
@@ -15,6 +17,16 @@ def receive_referral(referral: Referral) -> str:
             text=text,
             channel_user=referral.author,
             received_at=referral.received_at,
+            title=referral.title,
+            kind=referral.kind if referral.kind in Kind.values else None,
+            # The referrer's department is the resident's choice of who answers (routing keeps it).
+            department=Department.objects.filter(code=referral.department).first()
+            if referral.department
+            else None,
+            contact_name=referral.contact_name,
+            contact_phone=referral.contact_phone,
+            contact_email=referral.contact_email,
+            consent_contact=bool(referral.contact_phone or referral.contact_email),
         )
     )
     return case.number
