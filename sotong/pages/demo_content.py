@@ -625,3 +625,30 @@ NEWS: list[dict[str, Any]] = [
         "sample": True,
     },
 ]
+
+# A story an editor wrote and sent to 팀장 review (the demo shows it waiting in the workflow, not published).
+REVIEW_STORY: dict[str, Any] = {
+    "slug": "yangpyeong-riverside-running-crew",
+    "month": 0,  # 0: the current month
+    "title": "새벽 한강을 달리는 양평동 러닝 크루",
+    "summary": "출근 전 한 시간, 양평동 주민 스무 명이 한강 둔치를 달리며 쓰레기를 줍습니다.",
+    "dong": "yangpyeong2",
+    "topic": "environment",
+    "paragraphs": [
+        "오전 여섯 시, 양화한강공원 입구에 형광 조끼를 입은 주민 스무 명이 모입니다. 이들은 5킬로미터를 "
+        "달리며 집게로 쓰레기를 줍는 '플로깅' 모임입니다.",
+        "모임을 만든 직장인 남궁윤 씨는 달리기만 하기에는 둔치의 쓰레기가 눈에 밟혔다고 말합니다. 한 달에 "
+        "모으는 쓰레기는 100리터 봉투로 서른 개가 넘습니다.",
+        "모임은 누구나 참여할 수 있고, 집게와 장갑은 동 주민센터에서 빌려줍니다.",
+    ],
+    "pull_quote": {"text": "달리면서 동네가 깨끗해지니 일석이조죠.", "attribution": "러닝 크루 남궁윤 씨"},
+    "hero_alt": "새벽 한강 둔치에서 형광 조끼를 입은 주민들이 집게로 쓰레기를 주우며 달리는 그림",
+    "gallery_alts": [
+        "쓰레기가 가득 담긴 봉투 여러 개가 둔치 벤치 옆에 모여 있는 그림",
+        "해 뜨는 한강 위로 양화대교가 보이는 그림",
+    ],
+    "credit": "주민기자 남궁윤",
+    "motif": "river",
+    "palette": ["#0b6e4f", "#ffe08a"],
+    "sample": True,
+}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from sotong.organisation.selectors import department_detail, directory, directory_search
+from sotong.pages.models.common import district_publisher, feed_links
 
 
 class LinkBlock(blocks.StructBlock):
@@ -52,15 +54,33 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.DirectoryPage"]
+    subpage_types = ["pages.DirectoryPage", "pages.StoryIndexPage", "pages.NewsIndexPage"]
 
     class Meta:
         verbose_name = _("홈")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from sotong.pages.models.news import NewsIndexPage
+        from sotong.pages.models.stories import StoryIndexPage
+
         context = super().get_context(request, *args, **kwargs)
-        context["directory_page"] = DirectoryPage.objects.live().filter(locale=self.locale).first()
+        sections = {type(p): p for p in self.get_children().live().specific()}
+        context["directory_page"] = sections.get(DirectoryPage)
+        story_index = sections.get(StoryIndexPage)
+        news_index = sections.get(NewsIndexPage)
+        context["story_index"] = story_index
+        context["news_index"] = news_index
+        context["featured_story"] = story_index.stories().first() if story_index else None
+        context["latest_news"] = list(news_index.news()[:5]) if news_index else []
+        if story_index is not None:
+            context["feed_links"] = feed_links(story_index)
+        language = self.locale.language_code
+        context["language_prefix"] = "" if language == settings.LANGUAGE_CODE else f"/{language}"
         return context
+
+    def schema_org(self, request: HttpRequest) -> dict[str, Any]:
+        publisher = district_publisher(request)
+        return {"@context": "https://schema.org", **publisher, "url": self.get_full_url(request)}
 
 
 class DirectoryPage(RoutablePageMixin, Page):
