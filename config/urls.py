@@ -32,6 +32,9 @@ urlpatterns = [
     path("cap/", include("sotong.safety.cap_urls")),
     path("tv-ingest/", include("sotong.tv.ingest_urls")),
     path("tv/hls/", include("sotong.tv.media_urls")),
+    # Kakao and Naver sign-in for 열린구청장실's identity check: one callback address registered with each provider.
+    path("verify/oauth/", include("allauth.socialaccount.providers.kakao.urls")),
+    path("verify/oauth/", include("allauth.socialaccount.providers.naver.urls")),
     # /sitemap.xml, /robots.txt and generated share images: one address whatever the language.
     path("", include("sotong.pages.seo_urls")),
 ]

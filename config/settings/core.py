@@ -107,6 +107,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    # Kakao and Naver sign-in, used only to verify a resident's identity for 열린구청장실 (decision 0082).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sotong.core.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Axes last: it turns a locked-out sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -157,3 +157,27 @@ PETITIONS_PHONE_CODE_SECONDS = env_int("PETITIONS_PHONE_CODE_SECONDS", default=3
 PETITIONS_PHONE_CODE_ATTEMPTS = env_int("PETITIONS_PHONE_CODE_ATTEMPTS", default=5)
 # The department that answers letters to the mayor (구청장에게 바란다) for the mayor's office.
 PETITIONS_MAYOR_LETTER_DEPARTMENT = os.environ.get("PETITIONS_MAYOR_LETTER_DEPARTMENT", "").strip() or "pr"
+
+# Kakao and Naver sign-in verify a resident for 열린구청장실 only: nobody is signed in and no account or token is
+# stored (sotong.petitions.social). Each is on when its client id and secret are set.
+KAKAO_LOGIN_CLIENT_ID = os.environ.get("KAKAO_LOGIN_CLIENT_ID", "").strip()
+KAKAO_LOGIN_CLIENT_SECRET = os.environ.get("KAKAO_LOGIN_CLIENT_SECRET", "").strip()
+NAVER_LOGIN_CLIENT_ID = os.environ.get("NAVER_LOGIN_CLIENT_ID", "").strip()
+NAVER_LOGIN_CLIENT_SECRET = os.environ.get("NAVER_LOGIN_CLIENT_SECRET", "").strip()
+SOCIALACCOUNT_ADAPTER = "sotong.petitions.social.VerifyOnlyAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_PROVIDERS = {
+    "kakao": {
+        "APPS": [{"client_id": KAKAO_LOGIN_CLIENT_ID, "secret": KAKAO_LOGIN_CLIENT_SECRET}]
+        if KAKAO_LOGIN_CLIENT_ID
+        else []
+    },
+    "naver": {
+        "APPS": [{"client_id": NAVER_LOGIN_CLIENT_ID, "secret": NAVER_LOGIN_CLIENT_SECRET}]
+        if NAVER_LOGIN_CLIENT_ID
+        else []
+    },
+}
+# Tests only: send the providers' API calls to a loopback fake ({"kauth.kakao.com": "http://127.0.0.1:PORT"}).
+PETITIONS_OAUTH_HOSTS: dict[str, str] = {}

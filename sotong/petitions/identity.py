@@ -53,7 +53,7 @@ class SocialProvider(Provider):
 
     def enabled(self) -> bool:
         return bool(getattr(settings, f"{self.key.upper()}_LOGIN_CLIENT_ID", "")) and bool(
-            getattr(settings, f"{self.key.upper()}_LOGIN_SECRET", "")
+            getattr(settings, f"{self.key.upper()}_LOGIN_CLIENT_SECRET", "")
         )
 
 

@@ -31,7 +31,8 @@ def _page(request: HttpRequest, *, status: int = 200, **forms: object) -> HttpRe
         "test_form": forms.get("test_form") or TestIdentityForm(),
         "phone_form": forms.get("phone_form") or PhoneForm(),
         "code_form": forms.get("code_form") or CodeForm(),
-        "code_sent": isinstance(request.session.get(PENDING_KEY), dict),
+        # The code's form also stays while it says why a code was refused (expired, spent).
+        "code_sent": isinstance(request.session.get(PENDING_KEY), dict) or bool(forms.get("code_form")),
         "identity": identity.current(request),
     }
     return render(request, "petitions/verify.html", context, status=status)
