@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 import json
 from typing import Any
 
@@ -53,7 +54,7 @@ def clean_story_photo(upload: Any) -> ContentFile[bytes]:
     picture.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
     picture.save(out, "JPEG", quality=85)  # saved without EXIF: no location, no camera
-    return ContentFile(out.getvalue(), name="story.jpg")
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
 class StorySubmissionForm(forms.Form):
