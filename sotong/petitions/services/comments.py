@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sotong.core.audit import audit_record
-from sotong.core.masking import mask_text
+from sotong.core.masking import mask_name, mask_text
 from sotong.petitions.choices import CommentState
 from sotong.petitions.models import Comment, CommentReport, Proposal
 from sotong.petitions.services import Refused
@@ -26,7 +26,7 @@ def comment_add(*, proposal: Proposal, author_name: str, body: str, identity_dig
         raise Refused(_("댓글은 2자 이상 1,000자 이하로 써 주세요."))
     return Comment.objects.create(
         proposal=proposal,
-        author_name=mask_text(name),
+        author_name=mask_name(name),
         body=mask_text(text, names=[name]),
         identity_digest=identity_digest,
     )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sotong.core.masking import mask_text
+from sotong.core.masking import mask_name, mask_text
 from sotong.organisation.models import Department, Dong
 from sotong.petitions.choices import TOPIC_DEPARTMENTS, Topic
 from sotong.petitions.identity import Identity
@@ -57,7 +57,7 @@ def proposal_create(
         dong=dong,
         department=department,
         author_digest=identity.digest,
-        author_name=name,
+        author_name=mask_name(name),  # shown as 김*지
         created_at=now,
         collecting_until=now + timedelta(days=settings.PETITIONS_COLLECT_DAYS),
     )
