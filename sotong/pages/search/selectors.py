@@ -46,7 +46,7 @@ KIND_LABELS = {
     "answer": _("답변 사례"),
 }
 # Page types by their model name; any other page is a "page".
-PAGE_KINDS = {"storypage": "story", "newspage": "news"}
+PAGE_KINDS = {"storypage": "story", "storyindexpage": "story", "newspage": "news", "newsindexpage": "news"}
 # Among equal scores: what residents look for most often first.
 KIND_ORDER = {"page": 0, "news": 1, "story": 2, "department": 3, "answer": 4}
 

@@ -18,6 +18,17 @@ from sotong.voice.tests.test_inbox_pages import roads_case
 pytestmark = pytest.mark.django_db
 
 
+def run_index_tasks() -> None:
+    """What the worker does after a page is saved: Wagtail's index update, a task queued on every save."""
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.ready().filter(task_path__endswith="insert_or_update_object_task")
+    for row in queued.order_by("enqueued_at"):
+        row.claim("test")
+        row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+        row.set_successful(None)
+
+
 def published_page(title: str, *, language: str = "ko", slug: str | None = None) -> HomePage:
     """A page under the home page of its language, published (a HomePage: the tests add no page types)."""
     root = HomePage.objects.get(locale__language_code=language, depth=2)
@@ -29,6 +40,7 @@ def published_page(title: str, *, language: str = "ko", slug: str | None = None)
     )
     root.add_child(instance=page)
     page.save_revision().publish()
+    run_index_tasks()
     return page
 
 
@@ -86,6 +98,7 @@ def test_a_page_is_found_once_published_and_no_longer_once_unpublished(site_page
     page = published_page("구민체육대회 참가 신청")
     assert f'href="{page.url}"' in Client().get("/search/", {"q": "체육대회"}).text
     page.unpublish()
+    run_index_tasks()
     assert f'href="{page.url}"' not in Client().get("/search/", {"q": "체육대회"}).text
 
 
@@ -94,6 +107,7 @@ def test_a_draft_is_never_found(site_pages: Any) -> None:
     draft = HomePage(title="비공개 초안 청소년 축제", slug="draft-festival", live=False)
     root.add_child(instance=draft)
     draft.save_revision()
+    run_index_tasks()
     assert "비공개 초안" not in Client().get("/search/", {"q": "청소년 축제"}).text
 
 
