@@ -81,3 +81,14 @@ def test_json_ld_cannot_close_its_script_element() -> None:
     assert html.count("</script>") == 1
     body = re.search(r">(.*)</script>", html, re.S)[1]  # type: ignore[index]
     assert json.loads(body) == {"name": "</script><script>alert(1)</script> & <!--"}
+
+
+def test_a_news_page_adds_its_news_article_and_is_an_article(site_pages: Any) -> None:
+    from sotong.pages.tests.test_search_ranking import news
+
+    page = news("겨울철 제설 대책 </script> 안내", "내 집 앞 눈 치우기에 동참해 주세요.")
+    html = Client().get(page.url).text
+    article = next(b for b in ld_blocks(html) if b["@type"] == "NewsArticle")
+    assert article["headline"] == "겨울철 제설 대책 </script> 안내"
+    assert meta(html, "og:type") == ["article"]
+    assert meta(html, "og:description") == ["내 집 앞 눈 치우기에 동참해 주세요."]

@@ -71,3 +71,28 @@ def test_the_site_picture_exists_in_each_language_and_no_other(site_pages: Any) 
         assert response.status_code == 200
         assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
     assert Client().get("/share/site-fr.png").status_code == 404
+
+
+def test_a_page_with_a_hero_image_shows_it_beside_the_title(site_pages: Any, artifacts_dir: Any) -> None:
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+
+    from sotong.pages.models import NewsIndexPage, NewsPage
+
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 450), (200, 40, 40)).save(picture, "PNG")
+    hero = get_image_model()(
+        title="붉은 사진", file=ImageFile(io.BytesIO(picture.getvalue()), name="hero.png")
+    )
+    hero.save()
+    page = NewsPage(
+        title="제설함 위치 안내", category="notice", summary="요약", image=hero, image_alt="제설함 사진"
+    )
+    NewsIndexPage.objects.get(locale__language_code="ko").add_child(instance=page)
+    page.save_revision().publish()
+    response = Client().get(f"/share/{page.pk}.png")
+    assert response.status_code == 200
+    image = Image.open(io.BytesIO(response.content)).convert("RGB")
+    (artifacts_dir / "share-image-hero.png").write_bytes(response.content)
+    assert image.getpixel((1100, 315)) == (200, 40, 40)  # the hero fills the right side
+    assert image.getpixel((30, 315)) != (200, 40, 40)
