@@ -47,7 +47,8 @@ def setup_editorial_workflow(*, homes: Iterable[Page]) -> Workflow:
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(*[_permission(app, code) for app, code in _ADMIN + _SUBMISSIONS])
         groups[name] = group
-    root_collection = Collection.get_first_root_node()
+    # Wagtail's migration makes the root collection; a flushed test database has none.
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     homes = list(homes)
     for name, codenames in PAGE_PERMISSIONS.items():
         for home in homes:
