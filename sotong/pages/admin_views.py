@@ -52,7 +52,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def submission_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_photo(request: HttpRequest, pk: int) -> FileResponse:
     _check(request, "view")
     submission = get_object_or_404(StorySubmission, pk=pk)
     if not submission.photo:

@@ -10,6 +10,7 @@ class PagesConfig(AppConfig):
     verbose_name = _("홈페이지")
 
     def ready(self) -> None:
-        from sotong.pages import signals
+        from sotong.pages import live, signals
 
         signals.connect()
+        live.connect()

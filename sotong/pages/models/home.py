@@ -30,7 +30,7 @@ class LinkBlock(blocks.StructBlock):
         template = "pages/blocks/link.html"
 
 
-class HomePage(Page):
+class HomePage(RoutablePageMixin, Page):
     """The district's home page, one per language."""
 
     intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link"])
@@ -77,6 +77,15 @@ class HomePage(Page):
         language = self.locale.language_code
         context["language_prefix"] = "" if language == settings.LANGUAGE_CODE else f"/{language}"
         return context
+
+    @path("live/blocks/", name="live_blocks")
+    def live_blocks(self, request: HttpRequest) -> HttpResponse:
+        """The domains' blocks alone: what home-live.js swaps in when an alert or a broadcast changes."""
+        response = TemplateResponse(
+            request, "pages/includes/home_blocks.html", {"page": self, "request": request}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     def schema_org(self, request: HttpRequest) -> dict[str, Any]:
         publisher = district_publisher(request)
