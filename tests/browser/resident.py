@@ -13,7 +13,7 @@ LANGUAGES = {"ko": "/", "en": "/en/", "zh-Hans": "/zh-hans/"}
 
 @dataclass(frozen=True)
 class ResidentPage:
-    kind: str  # home, departments, department-roads
+    kind: str  # home, departments, department-roads, privacy, terms
     lang: str  # the BCP 47 tag <html lang> must carry
 
     @property
@@ -31,13 +31,16 @@ def path_of(kind: str, lang: str) -> str:
         "home": prefix,
         "departments": f"{prefix}departments/",
         "department-roads": f"{prefix}departments/roads/",
+        "privacy": f"{prefix}privacy/",
+        "terms": f"{prefix}terms/",
     }[kind]
 
 
 HOME = [ResidentPage("home", lang) for lang in LANGUAGES]
 DIRECTORY = [ResidentPage("departments", lang) for lang in LANGUAGES]
 DEPARTMENT = [ResidentPage("department-roads", lang) for lang in LANGUAGES]
-ALL_PAGES = [*HOME, *DIRECTORY, *DEPARTMENT]
+LEGAL = [ResidentPage(kind, lang) for kind in ("privacy", "terms") for lang in LANGUAGES]
+ALL_PAGES = [*HOME, *DIRECTORY, *DEPARTMENT, *LEGAL]
 
 
 def open_page(page: Any, base_url: str, resident_page: ResidentPage) -> None:

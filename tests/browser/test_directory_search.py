@@ -23,8 +23,9 @@ def page_without_js(browser: Any) -> Iterator[Any]:
 
 
 def _search(page: Any, query: str, *, press_enter: bool = False) -> list[str]:
-    """Type into the page's search box and submit it as a resident would; the department names found."""
-    form = page.get_by_role("search")
+    """Type into the directory's search box and submit it as a resident would; the department names found.
+    (The header's site-wide search is the page's other search landmark.)"""
+    form = page.get_by_role("main").get_by_role("search")
     form.get_by_role("searchbox").fill(query)
     with page.expect_navigation() as navigation:
         if press_enter:
@@ -32,7 +33,7 @@ def _search(page: Any, query: str, *, press_enter: bool = False) -> list[str]:
         else:
             form.get_by_role("button").click()
     assert navigation.value.status == 200
-    assert page.get_by_role("search").get_by_role("searchbox").input_value() == query
+    assert page.get_by_role("main").get_by_role("search").get_by_role("searchbox").input_value() == query
     return [name.strip() for name in page.locator(".department__name").all_inner_texts()]
 
 
