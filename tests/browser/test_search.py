@@ -15,16 +15,21 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def parking_news(resident_site: str, site_pages: Any) -> str:
+def parking_news(resident_site: str, site_pages: Any, settings: Any) -> str:
     from sotong.pages.models import HomePage
-    from sotong.pages.tests.test_search_page import run_index_tasks
 
+    # Wagtail's index update, a queued task, runs at once (the live server shares this process).
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "urgent"],
+        }
+    }
     page = HomePage(
         title="어린이보호구역 불법주차 단속 안내", slug="parking-notice", locale=site_pages.locale
     )
     site_pages.add_child(instance=page)
     page.save_revision().publish()
-    run_index_tasks()
     return resident_site
 
 

@@ -39,7 +39,7 @@ ANSWER_CANDIDATES = 100
 SNIPPET_LENGTH = 160
 
 KIND_LABELS = {
-    "page": _("안내"),
+    "page": _("페이지"),
     "story": _("행복공감"),
     "news": _("구정소식"),
     "department": _("부서"),

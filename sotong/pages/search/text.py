@@ -127,7 +127,7 @@ def analyse_many(texts: Sequence[str]) -> list[list[str]]:
     """The search terms of each text (one batched analysis)."""
     present = [t for t in texts if t and t.strip()]
     analysed = dict(zip(present, analyse(present), strict=True)) if present else {}
-    out = []
+    out: list[list[str]] = []
     for value in texts:
         if value not in analysed:
             out.append([])

@@ -4,8 +4,9 @@ district's name, and the page's hero image when it has one."""
 from __future__ import annotations
 
 import functools
+import importlib.util
 import io
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
@@ -19,8 +20,12 @@ MARGIN = 64
 
 @functools.cache
 def _font_path(name: str) -> str:
-    # NanumGothic (OFL) ships inside koreanize-matplotlib, already a dependency.
-    return str(resources.files("koreanize_matplotlib") / "fonts" / name)
+    # NanumGothic (OFL) ships inside koreanize-matplotlib, already a dependency; found without importing
+    # the package, which would import matplotlib.
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("koreanize-matplotlib (NanumGothic) is not installed")
+    return str(Path(next(iter(spec.submodule_search_locations))) / "fonts" / name)
 
 
 @functools.cache

@@ -64,7 +64,7 @@ class PageSitemap(Sitemap):
         return item.last_published_at or item.latest_revision_created_at
 
     def _urls(self, page: Any, protocol: str, domain: str) -> list[dict[str, Any]]:
-        urls = super()._urls(page, protocol, domain)
+        urls: list[dict[str, Any]] = super()._urls(page, protocol, domain)  # type: ignore[misc]
         for info in urls:
             item = info["item"]
             translations = self._translations.get(item.translation_key, [item])
@@ -103,5 +103,5 @@ class ResidentPagesSitemap(Sitemap):
         return reverse(item)
 
 
-def sitemaps(request: Any) -> dict[str, Sitemap]:
+def sitemaps(request: Any) -> dict[str, type[Sitemap[Any]] | Sitemap[Any]]:
     return {"pages": PageSitemap(request), "resident": ResidentPagesSitemap()}

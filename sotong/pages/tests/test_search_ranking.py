@@ -12,7 +12,7 @@ from django.test import Client
 
 from sotong.pages.models import NewsIndexPage, NewsPage, StoryIndexPage, StoryPage
 from sotong.pages.search.selectors import site_search
-from sotong.pages.tests.test_search_page import run_index_tasks
+from sotong.pages.tests.test_search_page import tasks_run_at_once  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,6 @@ def news(title: str, summary: str, body: str = "", *, days_ago: int = 1) -> News
     )
     NewsIndexPage.objects.get(locale__language_code="ko").add_child(instance=page)
     page.save_revision().publish()
-    run_index_tasks()
     return page
 
 
@@ -45,7 +44,6 @@ def story(title: str, summary: str, body: str, *, live: bool = True) -> StoryPag
     revision = page.save_revision()
     if live:
         revision.publish()
-    run_index_tasks()
     return page
 
 
@@ -123,11 +121,9 @@ def test_a_story_is_found_once_published_and_no_longer_once_unpublished(site_pag
     page = story("성수동 수제화 골목의 하루", "구두 장인을 만났습니다", "가죽을 자르는 소리", live=False)
     assert not any(h.page_id == page.pk for h in site_search(query="수제화").hits)
     page.get_latest_revision().publish()
-    run_index_tasks()
     assert any(h.page_id == page.pk for h in site_search(query="수제화").hits)
     # A word of the body only: the index holds the analysed body.
     assert any(h.page_id == page.pk for h in site_search(query="가죽").hits)
     page.refresh_from_db()
     page.unpublish()
-    run_index_tasks()
     assert not any(h.page_id == page.pk for h in site_search(query="수제화").hits)

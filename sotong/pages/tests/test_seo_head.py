@@ -84,7 +84,7 @@ def test_json_ld_cannot_close_its_script_element() -> None:
 
 
 def test_a_news_page_adds_its_news_article_and_is_an_article(site_pages: Any) -> None:
-    from sotong.pages.tests.test_search_ranking import news
+    from sotong.pages.tests.test_search_ranking import news  # a NewsPage, published
 
     page = news("겨울철 제설 대책 </script> 안내", "내 집 앞 눈 치우기에 동참해 주세요.")
     html = Client().get(page.url).text
