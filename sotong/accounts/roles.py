@@ -52,6 +52,12 @@ _TV = [
     "tv.change_broadcast",
     "tv.view_broadcast",
 ]
+# 열린구청장실: the mayor's intro, messages and public schedule (Wagtail snippets).
+_MAYOR_PAGES = [
+    f"petitions.{action}_{model}"
+    for model in ("mayorprofile", "mayormessage", "scheduleevent")
+    for action in ("add", "change", "delete", "view")
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OFFICER: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
     Role.DEPARTMENT_LEAD: [*_BACK_OFFICE, *_EDIT_DIRECTORY],
@@ -62,7 +68,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "voice.change_replytemplate",
         "voice.delete_replytemplate",
     ],
-    Role.MAYORS_OFFICE: [*_BACK_OFFICE],
+    Role.MAYORS_OFFICE: [*_BACK_OFFICE, *_MAYOR_PAGES],
     Role.SAFETY_OFFICE: [
         *_BACK_OFFICE,
         *_ACTION_GUIDES,
@@ -105,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_TV,
         "tv.delete_show",
         "tv.delete_broadcast",
+        *_MAYOR_PAGES,
     ],
 }
 

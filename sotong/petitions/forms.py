@@ -36,7 +36,11 @@ class ProposalForm(forms.Form):
 
 class SupportForm(forms.Form):
     channel = forms.ChoiceField(
-        label=_("진행 상황 알림"), choices=NotifyChannel.choices, required=False, widget=forms.RadioSelect
+        label=_("진행 상황 알림"),
+        # Web Push needs the browser's subscription, which this form does not ask for yet (services accept it).
+        choices=[(value, label) for value, label in NotifyChannel.choices if value != NotifyChannel.WEBPUSH],
+        required=False,
+        widget=forms.RadioSelect,
     )
     contact = forms.CharField(label=_("이메일 주소 또는 휴대전화 번호"), max_length=200, required=False)
     subscription = forms.CharField(required=False, widget=forms.HiddenInput)

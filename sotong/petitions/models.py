@@ -3,6 +3,7 @@ messages and public schedule."""
 
 from __future__ import annotations
 
+import math
 import uuid
 
 from django.conf import settings
@@ -69,8 +70,8 @@ class Proposal(models.Model):
         """Whole days past the answer deadline while unanswered (0 when not overdue)."""
         if self.stage != Stage.REVIEW or self.answer_due is None:
             return 0
-        late = timezone.now() - self.answer_due
-        return late.days + 1 if late.total_seconds() > 0 else 0
+        late = (timezone.now() - self.answer_due).total_seconds()
+        return math.ceil(late / 86400) if late > 0 else 0  # a day begun late counts
 
     @property
     def interim_overdue(self) -> bool:

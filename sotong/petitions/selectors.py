@@ -3,7 +3,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -107,7 +107,7 @@ def schedule_between(*, start: datetime, end: datetime) -> QuerySet[ScheduleEven
 
 
 def calendar_events() -> QuerySet[ScheduleEvent]:
-    since = timezone.now() - timezone.timedelta(days=90)
+    since = timezone.now() - timedelta(days=90)
     return ScheduleEvent.objects.filter(is_public=True, ends_at__gte=since)
 
 

@@ -62,5 +62,5 @@ class VerifyOnlyAdapter(DefaultSocialAccountAdapter):
                 url = urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
             return send(method, url, *args, **kwargs)
 
-        session.request = request  # type: ignore[method-assign]
+        session.request = request
         return session

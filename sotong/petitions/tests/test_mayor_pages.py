@@ -126,3 +126,35 @@ def test_letters_are_rate_limited(client: Any, district: Any) -> None:
         client.post("/mayor/letter/", LETTER)
     assert client.post("/mayor/letter/", LETTER).status_code == 429
     assert Case.objects.count() == 3
+
+
+def test_the_mayors_office_edits_the_intro_in_the_back_office_and_an_officer_cannot(
+    client: Any, mayors_office: Any, sora: Any, district: Any
+) -> None:
+    client.force_login(mayors_office)
+    response = client.post(
+        "/admin/snippets/petitions/mayorprofile/add/",
+        {
+            "name_ko": "김영등",
+            "name_en": "",
+            "name_zh": "",
+            "intro_ko": "주민 곁의 구청장",
+            "intro_en": "",
+            "intro_zh": "",
+        },
+    )
+    assert response.status_code == 302
+    assert MayorProfile.objects.get().intro_ko == "주민 곁의 구청장"
+    client.force_login(sora)
+    client.post(
+        "/admin/snippets/petitions/mayorprofile/add/",
+        {
+            "name_ko": "다른 사람",
+            "intro_ko": "바꾸기",
+            "name_en": "",
+            "name_zh": "",
+            "intro_en": "",
+            "intro_zh": "",
+        },
+    )
+    assert MayorProfile.objects.count() == 1
