@@ -41,6 +41,8 @@ class Channel(models.TextChoices):
     SNS = "sns", _("SNS")
     TV_CHAT = "tv_chat", _("소통TV 채팅")
     PHONE = "phone", _("전화")
+    PROPOSAL = "proposal", _("주민 제안")  # 열린구청장실: a proposal that reached its threshold
+    MAYOR_LETTER = "mayor_letter", _("구청장에게 바란다")
 
 
 class LocationSource(models.TextChoices):

@@ -158,3 +158,15 @@ def test_the_mayors_office_edits_the_intro_in_the_back_office_and_an_officer_can
         },
     )
     assert MayorProfile.objects.count() == 1
+
+
+def test_the_letters_acknowledgement_goes_to_the_residents_phone(client: Any, district: Any) -> None:
+    from sotong.connectors.models import Delivery
+    from sotong.voice.models import Case
+    from sotong.voice.services.routing import case_route
+
+    client.post("/mayor/letter/", LETTER)
+    case = case_route(case=Case.objects.get())
+    assert case.department is not None and case.department.code == "pr"
+    assert case.get_channel_display() == "구청장에게 바란다"
+    assert Delivery.objects.filter(channel="sms", recipient_digest__gt="").exists()

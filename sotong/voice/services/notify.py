@@ -112,6 +112,11 @@ def notify_resident(*, case: Case, message: CaseMessage) -> list[str]:
                 "in_reply_to": first.external_id if first and case.channel == Channel.EMAIL else "",
             },
         )
-    if case.contact_phone and case.channel in {Channel.SMS, Channel.WEB, Channel.OPEN311}:
+    if case.contact_phone and case.channel in {
+        Channel.SMS,
+        Channel.WEB,
+        Channel.OPEN311,
+        Channel.MAYOR_LETTER,
+    }:
         queue("sms", case.contact_phone, {"text": text, "case": case.number, "purpose": message.purpose})
     return used
