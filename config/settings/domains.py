@@ -152,6 +152,10 @@ if PETITIONS_NOTIFY not in {"daily", "immediate"}:
 PETITIONS_COMMENT_HIDE_REPORTS = env_int("PETITIONS_COMMENT_HIDE_REPORTS", default=3)
 # The identity provider that trusts what it is told: for the demo and tests only, never in production.
 PETITIONS_TEST_PROVIDER = env_bool("PETITIONS_TEST_PROVIDER", default=DEBUG)
+if PETITIONS_TEST_PROVIDER and not DEBUG:
+    raise ImproperlyConfigured(
+        "PETITIONS_TEST_PROVIDER trusts any name as an identity: it may only be on with DEBUG (the demo)."
+    )
 # A one-time code by SMS proves a mobile number: valid this long, this many tries.
 PETITIONS_PHONE_CODE_SECONDS = env_int("PETITIONS_PHONE_CODE_SECONDS", default=300)
 PETITIONS_PHONE_CODE_ATTEMPTS = env_int("PETITIONS_PHONE_CODE_ATTEMPTS", default=5)
