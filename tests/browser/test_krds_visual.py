@@ -17,6 +17,7 @@ PAGES = {
     "voice-form": "/voice/",
     "safety-home": "/safety/",
     "tv-index": "/tv/",
+    "privacy": "/privacy/",
 }
 WIDTHS = [1280, 375]
 
