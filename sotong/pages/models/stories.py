@@ -332,7 +332,9 @@ class StorySubmission(models.Model):
         "organisation.Dong", verbose_name=_("행정동"), on_delete=models.SET_NULL, null=True, blank=True
     )
     # Residents' photos stay private until an editor approves them (then the story's hero is a Wagtail image).
-    photo = models.ImageField(_("사진"), upload_to="story-submissions/%Y/%m/", storage=private_storage, blank=True)
+    photo = models.ImageField(
+        _("사진"), upload_to="story-submissions/%Y/%m/", storage=private_storage, blank=True
+    )
     photo_alt = models.CharField(_("사진 설명"), max_length=250, blank=True)
     credit_name = models.CharField(_("실을 이름"), max_length=40, blank=True)
     anonymous = models.BooleanField(_("익명으로 싣기"), default=False)
