@@ -31,7 +31,7 @@ def test_a_resident_confirms_and_later_stops_email_alerts(
     page = context.new_page()
     page.goto(f"{live_server.url}/api/safety/push/confirm/{confirmation_token(subscriber)}")
     page.screenshot(path=str(shots / f"push-confirm-{locale}.png"), full_page=True)
-    page.get_by_role("button").click()
+    page.get_by_role("main").get_by_role("button").click()
     page.wait_for_load_state()
     page.screenshot(path=str(shots / f"push-confirmed-{locale}.png"), full_page=True)
     assert page.get_by_role("status").count() == 1
@@ -45,7 +45,7 @@ def test_a_resident_confirms_and_later_stops_email_alerts(
     axe_clean(page, f"push-confirm-js-{locale}", shots)
     page.goto(f"{live_server.url}/api/safety/push/unsubscribe/{subscriber.token}")
     axe_clean(page, f"push-unsubscribe-{locale}", shots)
-    page.get_by_role("button").click()
+    page.get_by_role("main").get_by_role("button").click()
     page.wait_for_load_state()
     assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
     context.close()
