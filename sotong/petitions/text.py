@@ -3,22 +3,15 @@ each noun, TF-IDF weighted and compared by cosine. Character pairs let 주차장
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Sequence
-from typing import Any
+
+from sotong.core.korean import KIWI_LOCK
+from sotong.core.korean import kiwi as _kiwi
 
 KEEP = ("NNG", "NNP", "XR", "SL", "SN")
 HANGUL = re.compile(r"[\uac00-\ud7a3]+")
-_lock = threading.Lock()
-
-
-@functools.cache
-def _kiwi() -> Any:
-    from kiwipiepy import Kiwi  # loads its model on first use (about a second)
-
-    return Kiwi()
+_lock = KIWI_LOCK  # one analyser per process, one lock (sotong.core.korean)
 
 
 def terms(text: str) -> list[str]:

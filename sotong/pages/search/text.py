@@ -16,16 +16,16 @@ The indexed text is these terms separated by spaces, which both backends' tokeni
 
 from __future__ import annotations
 
-import functools
 import html
 import itertools
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
+
+from sotong.core.korean import KIWI_LOCK
+from sotong.core.korean import kiwi as _kiwi
 
 HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -40,17 +40,9 @@ EN_STOP = frozenset(
 # Stems too common to tell pages apart (하다, 되다, 있다, 없다 …): a query of them alone finds nothing.
 STOP_STEMS = frozenset({"하", "되", "있", "없", "않", "같", "이", "보", "주", "받", "알", "싶", "가", "오"})
 
-_lock = threading.Lock()
+_lock = KIWI_LOCK  # one analyser per process, one lock (sotong.core.korean)
 _CACHE_SIZE = 5_000
 _cache: dict[str, list[tuple[str, str, int, int]]] = {}
-
-
-@functools.cache
-def _kiwi() -> Any:
-    # Imported on first use: loading Kiwi's model takes about a second.
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
 
 
 def _pairs(word: str) -> list[str]:

@@ -3,12 +3,11 @@ for Chinese."""
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
-import threading
 from collections.abc import Sequence
-from typing import Any
+
+from sotong.core.korean import KIWI_LOCK, kiwi
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Content-bearing parts of speech: nouns, verbs and adjectives (stems), roots, foreign words, numbers.
@@ -20,18 +19,10 @@ that there here of in on at to for from with by and or but not no so do does did
 should will please hi hello thanks thank just also very"""
 EN_STOP = frozenset(_EN_STOP_WORDS.split())
 
-_lock = threading.Lock()
+_lock = KIWI_LOCK  # one analyser per process, one lock (sotong.core.korean)
 # Training and cross-validation analyse the same texts again and again; a bounded cache keeps that cheap.
 _CACHE_SIZE = 20_000
 _cache: dict[str, list[tuple[str, str]]] = {}
-
-
-@functools.cache
-def kiwi() -> Any:
-    # Imported on first use: loading Kiwi's model takes a second, and most processes never route.
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
 
 
 def analyse(texts: Sequence[str]) -> list[list[tuple[str, str]]]:
