@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import uuid
 import json
+import uuid
 from typing import Any
 
 from django import forms
