@@ -129,6 +129,12 @@ if TV_YOUTUBE_DAILY_QUOTA < 100:
         "TV_YOUTUBE_DAILY_QUOTA must be at least 100 units (Google's default is 10000)."
     )
 
+# The home, 행복공감 and 구정소식 pages an anonymous resident opens are kept rendered this many seconds (decision
+# 0086); publishing, an alert or a broadcast forgets them at once. 0 renders every request.
+PAGES_CACHE_SECONDS = env_int("PAGES_CACHE_SECONDS", default=10)
+if PAGES_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("PAGES_CACHE_SECONDS must be 0 or more.")
+
 # 열린구청장실 (decisions 0082, 0083). A proposal gathers supports for PETITIONS_COLLECT_DAYS calendar days;
 # PETITIONS_REVIEW_THRESHOLD supports send it to the responsible department, which posts an interim notice
 # within PETITIONS_INTERIM_WORKING_DAYS and its answer within PETITIONS_ANSWER_WORKING_DAYS working days;

@@ -31,3 +31,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-db-{_RUN}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_RUN}"}
+
+# Pages are rendered on every request in tests, which change content and look at once; the kept pages have
+# their own tests (sotong/pages/tests/test_page_cache.py).
+PAGES_CACHE_SECONDS = 0

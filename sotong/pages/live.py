@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.db import transaction
 from django.db.models.signals import post_save
 
 from sotong.core.events import send_event_on_commit
 from sotong.core.websockets import GuardedJsonConsumer
+from sotong.pages.cache import forget_all
 
 HOME_GROUP = "public.home"
 # (app label, model, what changed): saves of these change what the home page's blocks show.
@@ -21,6 +23,8 @@ WATCHED = [("safety", "Alert", "alert"), ("tv", "Broadcast", "broadcast")]
 
 def _changed(what: str) -> Any:
     def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
+        # Pages kept rendered (pages.cache) show the old blocks: forgotten once the change is committed.
+        transaction.on_commit(forget_all)
         send_event_on_commit(HOME_GROUP, {"type": "home.changed", "what": what})
 
     return receiver

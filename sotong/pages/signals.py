@@ -1,4 +1,5 @@
-"""Page changes that alter the menus clear the cached menus (see templatetags.pages_nav)."""
+"""Page changes that alter the menus clear the cached menus (see templatetags.pages_nav) and the kept rendered
+pages (see cache)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 def _menus_changed(**kwargs: Any) -> None:
+    from sotong.pages.cache import forget_all
     from sotong.pages.templatetags.pages_nav import nav_changed
 
     nav_changed()
+    forget_all()
 
 
 def connect() -> None:

@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from sotong.organisation.selectors import department_detail, directory, directory_search
+from sotong.pages.cache import CachedServeMixin
 from sotong.pages.models.common import district_publisher, feed_links
 
 
@@ -30,7 +31,7 @@ class LinkBlock(blocks.StructBlock):
         template = "pages/blocks/link.html"
 
 
-class HomePage(RoutablePageMixin, Page):
+class HomePage(CachedServeMixin, RoutablePageMixin, Page):
     """The district's home page, one per language."""
 
     intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link"])

@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from sotong.pages.cache import CachedServeMixin
 from sotong.pages.models.blocks import body_text, news_body_blocks
 from sotong.pages.models.common import district_publisher, feed_links, page_range, schema_image
 
@@ -29,7 +30,7 @@ CATEGORIES = [
 NEWS_PER_PAGE = 10
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(CachedServeMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -113,7 +114,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         }
 
 
-class NewsPage(Page):
+class NewsPage(CachedServeMixin, Page):
     date: models.DateField[Any, Any] = models.DateField(_("날짜"), default=datetime.date.today)
     category: models.CharField[Any, Any] = models.CharField(_("분류"), max_length=20, choices=CATEGORIES)
     summary: models.TextField[Any, Any] = models.TextField(_("요약"), max_length=400)

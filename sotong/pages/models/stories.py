@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from sotong.core.crypto import EncryptedTextField
 from sotong.core.storage import private_storage
+from sotong.pages.cache import CachedServeMixin
 from sotong.pages.models.blocks import body_text, story_body_blocks
 from sotong.pages.models.common import (
     district_publisher,
@@ -62,7 +63,7 @@ class StoryPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class StoryIndexPage(RoutablePageMixin, Page):
+class StoryIndexPage(CachedServeMixin, RoutablePageMixin, Page):
     """The 행복공감 series: stories by month, topic and dong, an archive by month, feeds and resident submissions."""
 
     intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link"])
@@ -193,7 +194,7 @@ class StoryIndexPage(RoutablePageMixin, Page):
         }
 
 
-class StoryPage(Page):
+class StoryPage(CachedServeMixin, Page):
     month: models.DateField[Any, Any] = models.DateField(
         _("호(월)"), help_text=_("이 이야기가 실리는 달. 날짜는 그달의 아무 날이나 됩니다.")
     )
