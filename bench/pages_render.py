@@ -39,21 +39,11 @@ RESULTS = ROOT / "bench" / "results"
 TARGET_MS = 50.0
 
 LOAD_DEMO = """
-import importlib, io
-from django.apps import apps
+import io
 from django.core.management import call_command
+from sotong.site.demo_data import load_all
 call_command("migrate", interactive=False, verbosity=0)
-out = io.StringIO()
-for config in apps.get_app_configs():
-    if not config.name.startswith("sotong."):
-        continue
-    try:
-        module = importlib.import_module(f"{config.name}.demo")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{config.name}.demo":
-            raise
-        continue
-    module.load_demo(stdout=out)
+load_all(stdout=io.StringIO())
 call_command("wagtail_update_index", verbosity=0)
 from sotong.pages.models import StoryPage
 story = StoryPage.objects.live().filter(locale__language_code="ko").order_by("-first_published_at").first()

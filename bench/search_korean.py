@@ -57,23 +57,13 @@ def setup(database: str, workdir: Path) -> str | None:
     import django
 
     django.setup()
-    import importlib
 
-    from django.apps import apps
     from django.core.management import call_command
 
+    from sotong.site.demo_data import load_all
+
     call_command("migrate", interactive=False, verbosity=0)
-    out = io.StringIO()
-    for config in apps.get_app_configs():
-        if not config.name.startswith("sotong."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        module.load_demo(stdout=out)
+    load_all(stdout=io.StringIO())
     loaded = time.perf_counter()
     index_pages()
     print(

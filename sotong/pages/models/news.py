@@ -18,7 +18,13 @@ from wagtail.search import index
 
 from sotong.pages.cache import CachedServeMixin
 from sotong.pages.models.blocks import body_text, news_body_blocks
-from sotong.pages.models.common import district_publisher, feed_links, page_range, schema_image
+from sotong.pages.models.common import (
+    SectionIndexMixin,
+    district_publisher,
+    feed_links,
+    page_range,
+    schema_image,
+)
 
 CATEGORIES = [
     ("notice", _("공지")),
@@ -30,7 +36,7 @@ CATEGORIES = [
 NEWS_PER_PAGE = 10
 
 
-class NewsIndexPage(CachedServeMixin, RoutablePageMixin, Page):
+class NewsIndexPage(CachedServeMixin, SectionIndexMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -41,21 +47,6 @@ class NewsIndexPage(CachedServeMixin, RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("구정소식 목록")
-
-    @property
-    def search_text(self) -> str:
-        from sotong.pages.search.text import expand
-
-        return expand(self.title, str(self.intro))
-
-    def source_index(self) -> NewsIndexPage:
-        from django.conf import settings
-
-        if self.locale.language_code != settings.LANGUAGE_CODE and not self.get_children().exists():
-            source = self.get_translation_or_none(self.locale.get_default())
-            if source is not None:
-                return source.specific
-        return self
 
     def news(self) -> QuerySet[NewsPage]:
         return (
@@ -89,29 +80,8 @@ class NewsIndexPage(CachedServeMixin, RoutablePageMixin, Page):
             },
         )
 
-    @path("feed/rss/", name="feed_rss")
-    def feed_rss(self, request: HttpRequest) -> HttpResponse:
-        from sotong.pages.feeds import section_feed
-
-        return section_feed(self, request, atom=False)
-
-    @path("feed/atom/", name="feed_atom")
-    def feed_atom(self, request: HttpRequest) -> HttpResponse:
-        from sotong.pages.feeds import section_feed
-
-        return section_feed(self, request, atom=True)
-
     def feed_items(self) -> list[Page]:
         return list(self.news()[:20])
-
-    def schema_org(self, request: HttpRequest) -> dict[str, Any]:
-        return {
-            "@context": "https://schema.org",
-            "@type": "CollectionPage",
-            "name": self.title,
-            "url": self.get_full_url(request),
-            "publisher": district_publisher(request),
-        }
 
 
 class NewsPage(CachedServeMixin, Page):

@@ -25,6 +25,7 @@ from sotong.core.storage import private_storage
 from sotong.pages.cache import CachedServeMixin
 from sotong.pages.models.blocks import body_text, story_body_blocks
 from sotong.pages.models.common import (
+    SectionIndexMixin,
     district_publisher,
     feed_links,
     page_range,
@@ -63,7 +64,7 @@ class StoryPageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class StoryIndexPage(CachedServeMixin, RoutablePageMixin, Page):
+class StoryIndexPage(CachedServeMixin, SectionIndexMixin, RoutablePageMixin, Page):
     """The 행복공감 series: stories by month, topic and dong, an archive by month, feeds and resident submissions."""
 
     intro = RichTextField(_("소개"), blank=True, features=["bold", "italic", "link"])
@@ -76,20 +77,6 @@ class StoryIndexPage(CachedServeMixin, RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("행복공감 목록")
-
-    @property
-    def search_text(self) -> str:
-        from sotong.pages.search.text import expand
-
-        return expand(self.title, str(self.intro))
-
-    def source_index(self) -> StoryIndexPage:
-        """Where the stories are: this page's own, or (a translation without stories yet) the Korean series."""
-        if self.locale.language_code != settings.LANGUAGE_CODE and not self.get_children().exists():
-            source = self.get_translation_or_none(self.locale.get_default())
-            if source is not None:
-                return source.specific
-        return self
 
     def stories(self) -> QuerySet[StoryPage]:
         return (
@@ -155,18 +142,6 @@ class StoryIndexPage(CachedServeMixin, RoutablePageMixin, Page):
             raise Http404
         return self.render(request, context_overrides=self.filtered(request, year=year, month=month))
 
-    @path("feed/rss/", name="feed_rss")
-    def feed_rss(self, request: HttpRequest) -> HttpResponse:
-        from sotong.pages.feeds import section_feed
-
-        return section_feed(self, request, atom=False)
-
-    @path("feed/atom/", name="feed_atom")
-    def feed_atom(self, request: HttpRequest) -> HttpResponse:
-        from sotong.pages.feeds import section_feed
-
-        return section_feed(self, request, atom=True)
-
     @path("submit/", name="submit")
     def submit(self, request: HttpRequest) -> HttpResponse:
         from sotong.pages.submissions import submit_view
@@ -183,15 +158,6 @@ class StoryIndexPage(CachedServeMixin, RoutablePageMixin, Page):
 
     def archive_url(self, date: datetime.date) -> str:
         return str(self.url) + self.reverse_subpage("month", args=[date.year, date.month])
-
-    def schema_org(self, request: HttpRequest) -> dict[str, Any]:
-        return {
-            "@context": "https://schema.org",
-            "@type": "CollectionPage",
-            "name": self.title,
-            "url": self.get_full_url(request),
-            "publisher": district_publisher(request),
-        }
 
 
 class StoryPage(CachedServeMixin, Page):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import fcntl
-import importlib
 import os
 import shlex
 import signal
@@ -13,13 +12,13 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from sotong.core.supervision import SCHEDULER_HOLDER_ENV
 from sotong.site import demo_env
+from sotong.site.demo_data import load_all
 from sotong.site.supervisor import Child, ChildSpec, CrashLoop, Supervisor
 
 LOCK_FILE = "demo.lock"
@@ -94,18 +93,8 @@ class Command(BaseCommand):
         _write_demo_env()
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
-        accounts: list[dict[str, str]] = []
         # Each app may offer demo data in <app>/demo.py: load_demo(stdout) -> list of demo accounts.
-        for config in apps.get_app_configs():
-            if not config.name.startswith("sotong."):
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
-            accounts.extend(module.load_demo(stdout=self.stdout) or [])
+        accounts = load_all(stdout=self.stdout)
         if options["setup_only"]:
             self._print_accounts(accounts, rtmp_port=options["rtmp_port"])
             self._print_where(logs=False)
