@@ -181,7 +181,7 @@ def test_a_cancelled_draft_is_not_sent(kakao: None, user: str) -> None:
     say(client, REPORT, user)
     cancelled = say(client, "취소", user)
     assert "취소했습니다" in texts(cancelled)[-1]
-    assert labels(cancelled) == ["민원 접수", "민원 확인", "가까운 대피소", "지금 발령된 특보", "소통TV"]
+    assert labels(cancelled) == ["민원 접수", "민원 확인", "가까운 대피소", "지금 발령된 특보", "소통TV", "주민 제안"]
     say(client, "보내기", user)
     assert Case.objects.count() == 0
 
@@ -210,6 +210,7 @@ def test_the_menu_offers_quick_replies(kakao: None, user: str, word: str) -> Non
         {"label": "가까운 대피소", "action": "message", "messageText": "가까운 대피소"},
         {"label": "지금 발령된 특보", "action": "message", "messageText": "지금 발령된 특보"},
         {"label": "소통TV", "action": "message", "messageText": "소통TV"},
+        {"label": "주민 제안", "action": "message", "messageText": "주민 제안"},
     ]
 
 
