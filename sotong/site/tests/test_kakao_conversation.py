@@ -181,7 +181,14 @@ def test_a_cancelled_draft_is_not_sent(kakao: None, user: str) -> None:
     say(client, REPORT, user)
     cancelled = say(client, "취소", user)
     assert "취소했습니다" in texts(cancelled)[-1]
-    assert labels(cancelled) == ["민원 접수", "민원 확인", "가까운 대피소", "지금 발령된 특보", "소통TV", "주민 제안"]
+    assert labels(cancelled) == [
+        "민원 접수",
+        "민원 확인",
+        "가까운 대피소",
+        "지금 발령된 특보",
+        "소통TV",
+        "주민 제안",
+    ]
     say(client, "보내기", user)
     assert Case.objects.count() == 0
 
